@@ -1,0 +1,15 @@
+"""segcourse: the helper library of an open course on image segmentation.
+
+Modules (each taught by a chapter of the course):
+
+- :mod:`segcourse.data`: synthetic scenes with exact labels and shipped samples.
+- :mod:`segcourse.labels`: one-hot, conversions between label formats, colour maps.
+- :mod:`segcourse.metrics`: every score of the course.
+- :mod:`segcourse.losses`: every loss of the course.
+- :mod:`segcourse.models`: a tiny U-Net and a short training loop.
+- :mod:`segcourse.plotting`: images, label maps and overlays.
+- :mod:`segcourse.widgets`: interactive demos, live in Jupyter and in the book.
+- :mod:`segcourse.exercises`: checkers for the exercises.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,206 @@
+"""Pictures of images, label maps, overlays and boxes.
+
+Every function takes ``ax=None`` (a new figure is made when it is None) and
+returns the Axes it drew on, so that a notebook can arrange panels freely.
+Plotting holds no maths of its own: colours come from :mod:`segcourse.labels`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validation import argument_error, check_number, to_numpy
+from .labels import class_colors, colorize, instance_colors
+
+__all__ = [
+    "show_image",
+    "show_labels",
+    "show_overlay",
+    "show_boxes",
+    "show_pixel_grid",
+    "side_by_side",
+]
+
+
+def _axes(ax, figsize=(4, 4)):
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+def _finish(ax, title):
+    if title is not None:
+        ax.set_title(title)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return ax
+
+
+def _image_array(image, name="image"):
+    image = to_numpy(image, name)
+    if image.ndim not in (2, 3) or (image.ndim == 3 and image.shape[-1] not in (3, 4)):
+        raise argument_error(name, "an (H, W) or (H, W, 3) image", image)
+    return image
+
+
+def show_image(image, ax=None, *, title=None):
+    """Show a grayscale ``(H, W)`` or colour ``(H, W, 3)`` image; returns the Axes."""
+    image = _image_array(image)
+    ax = _axes(ax)
+    ax.imshow(image, cmap="gray" if image.ndim == 2 else None, interpolation="nearest")
+    return _finish(ax, title)
+
+
+def _label_colours(labels, kind, num_classes, seed):
+    if kind == "semantic":
+        top = int(labels.max()) + 1 if labels.size else 1
+        return colorize(labels, class_colors(max(num_classes or top, top)))
+    if kind == "instance":
+        count = int(labels.max()) if labels.size else 0
+        colours = np.vstack([[0.0, 0.0, 0.0], instance_colors(count, seed=seed)])
+        return colorize(labels, colours)
+    raise argument_error("kind", "'semantic' or 'instance'", repr(kind))
+
+
+def show_labels(label_map, ax=None, *, kind="semantic", class_names=None, num_classes=None,
+                legend=True, seed=0, title=None):
+    """Show a label map in the course's colours; returns the Axes.
+
+    Parameters
+    ----------
+    label_map : array of int, 2-D (a boolean mask is shown as classes 0 and 1)
+    kind : ``"semantic"`` or ``"instance"``
+        Semantic maps use the colour-blind-safe class palette; instance maps
+        get a distinct colour per id and black background.
+    class_names : sequence of str, optional
+        Adds a legend (semantic maps).
+    num_classes : int, optional
+        Keeps colours stable across images that miss some classes.
+    """
+    labels = np.asarray(to_numpy(label_map, "label_map"))
+    if labels.dtype == bool:
+        labels = labels.astype(np.int64)
+    if labels.ndim != 2:
+        raise argument_error("label_map", "a 2-D label map", labels)
+    ax = _axes(ax)
+    ax.imshow(_label_colours(labels, kind, num_classes, seed), interpolation="nearest")
+    if legend and class_names is not None and kind == "semantic":
+        from matplotlib.patches import Patch
+
+        colours = class_colors(max(len(class_names), 1))
+        ax.legend(handles=[Patch(color=colours[i], label=name)
+                           for i, name in enumerate(class_names)],
+                  loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small", frameon=False)
+    return _finish(ax, title)
+
+
+def show_overlay(image, label_map, ax=None, *, kind="semantic", alpha=0.5, num_classes=None,
+                 seed=0, outline=False, title=None):
+    """Labels drawn over the image; returns the Axes.
+
+    Background (0) stays uncoloured so that the image shows through. With
+    ``outline=True`` only the borders of the regions are drawn.
+    """
+    image = _image_array(image)
+    labels = np.asarray(to_numpy(label_map, "label_map"))
+    if labels.dtype == bool:
+        labels = labels.astype(np.int64)
+    if labels.shape != image.shape[:2]:
+        raise ValueError(f"Expected arguments `image` and `label_map` to have the same height "
+                         f"and width, but got {image.shape[:2]} and {labels.shape}.")
+    alpha = check_number(alpha, "alpha", low=0, high=1)
+    ax = _axes(ax)
+    ax.imshow(image, cmap="gray" if image.ndim == 2 else None, interpolation="nearest")
+    colours = _label_colours(labels, kind, num_classes, seed)
+    shown = labels > 0
+    if outline:
+        from scipy import ndimage
+
+        shown &= ~ndimage.binary_erosion(shown) | (ndimage.grey_erosion(labels, size=3) != labels)
+        alpha = 1.0
+    rgba = np.zeros(labels.shape + (4,))
+    rgba[..., :3] = colours
+    rgba[..., 3] = np.where(shown, alpha, 0.0)
+    ax.imshow(rgba, interpolation="nearest")
+    return _finish(ax, title)
+
+
+def show_boxes(image, boxes, ax=None, *, labels=None, color="yellow", title=None):
+    """The image with boxes ``(x_min, y_min, x_max, y_max)`` (inclusive) drawn on it."""
+    from matplotlib.patches import Rectangle
+
+    ax = show_image(image, ax)
+    boxes = np.asarray(to_numpy(boxes, "boxes")).reshape(-1, 4) if len(boxes) else np.zeros((0, 4))
+    for index, (x0, y0, x1, y1) in enumerate(boxes):
+        ax.add_patch(Rectangle((x0 - 0.5, y0 - 0.5), x1 - x0 + 1, y1 - y0 + 1, fill=False,
+                               edgecolor=color, linewidth=1.5))
+        if labels is not None:
+            ax.text(x0, y0 - 1, str(labels[index]), color=color, fontsize="x-small",
+                    va="bottom")
+    return _finish(ax, title)
+
+
+def show_pixel_grid(values, ax=None, *, image=None, cmap="viridis", fmt="{}", title=None,
+                    fontsize=8):
+    """A small array drawn as a grid of pixels with each value written in its cell.
+
+    Parameters
+    ----------
+    values : 2-D array
+        The numbers to print (for example a crop of a mask).
+    image : array, optional
+        What to draw underneath (defaults to ``values`` with ``cmap``).
+    """
+    values = to_numpy(values, "values")
+    if values.ndim != 2:
+        raise argument_error("values", "a 2-D array", values)
+    if values.size > 40 * 40:
+        raise argument_error("values", "at most 40 x 40 pixels (it is written out cell by cell)",
+                             values)
+    ax = _axes(ax)
+    if image is None:
+        shown = ax.imshow(values.astype(float), cmap=cmap, interpolation="nearest")
+    else:
+        image = _image_array(image)
+        shown = ax.imshow(image, cmap="gray" if image.ndim == 2 else None,
+                          interpolation="nearest")
+    # write dark text on light pixels and light text on dark ones
+    rgba = shown.to_rgba(shown.get_array())
+    luminance = rgba[..., :3] @ np.array([0.299, 0.587, 0.114])
+    if luminance.shape != values.shape:
+        luminance = np.full(values.shape, 0.0)
+    ax.set_xticks(np.arange(-0.5, values.shape[1], 1), minor=True)
+    ax.set_yticks(np.arange(-0.5, values.shape[0], 1), minor=True)
+    ax.grid(which="minor", color="0.5", linewidth=0.5)
+    ax.tick_params(which="minor", length=0)
+    for (row, col), value in np.ndenumerate(values):
+        ax.text(col, row, fmt.format(value.item() if hasattr(value, "item") else value),
+                ha="center", va="center", fontsize=fontsize,
+                color="black" if luminance[row, col] > 0.5 else "white")
+    return _finish(ax, title)
+
+
+def side_by_side(count, *, width=4.0, height=4.0, titles=None):
+    """A row of ``count`` empty panels; returns the array of Axes.
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> axes = side_by_side(3, titles=["a", "b", "c"])
+    >>> len(axes), axes[1].get_title()
+    (3, 'b')
+    """
+    import matplotlib.pyplot as plt
+
+    if isinstance(count, bool) or not isinstance(count, (int, np.integer)) or count < 1:
+        raise argument_error("count", "a positive integer", repr(count))
+    _, axes = plt.subplots(1, count, figsize=(width * count, height), squeeze=False,
+                           constrained_layout=True)
+    axes = axes[0]
+    if titles is not None:
+        if len(titles) != count:
+            raise argument_error("titles", f"{count} titles", f"{len(titles)} titles")
+        for ax, text in zip(axes, titles, strict=True):
+            ax.set_title(text)
+    return axes

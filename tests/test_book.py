@@ -1,0 +1,96 @@
+"""The book builds with warnings as errors and works offline."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.urls = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for key in ("src", "href"):
+            value = attrs.get(key)
+            # <a href> to other sites are links a reader may follow; what a page
+            # *loads* (scripts, styles, images, fonts) must be local
+            if value and not (tag == "a" and key == "href"):
+                self.urls.append((tag, value))
+
+
+def _pages(html: Path):
+    return sorted(html.rglob("*.html"))
+
+
+def test_book_has_the_course_pages(book_html):
+    for page in ["index.html", "how_to_use.html", "references.html",
+                 "notebooks/01_what_is_segmentation.html"]:
+        assert (book_html / page).is_file(), page
+    index = (book_html / "index.html").read_text()
+    assert "Course map" in index
+    for number in ["01", "02", "03", "04", "05", "06", "07"]:
+        assert re.search(rf"{number} [A-Z]", index), number
+
+
+def test_every_notebook_is_a_chapter_of_the_book(book_html):
+    for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        page = book_html / "notebooks" / f"{notebook.stem}.html"
+        assert page.is_file(), notebook.name
+        text = page.read_text()
+        assert "Traceback" not in text, notebook.name
+        assert "output traceback" not in text, notebook.name
+
+
+def test_chapter_one_shows_its_figures_and_numbers(book_html):
+    text = (book_html / "notebooks" / "01_what_is_segmentation.html").read_text()
+    assert text.count("<img") >= 4
+    assert "number of coins:" in text
+    assert "foreground fraction:" in text
+    assert "Show solution" in text
+
+
+def test_bibliography_lists_the_sources(book_html):
+    text = (book_html / "references.html").read_text().lower()
+    for phrase in ["Metrics reloaded", "MISeval", "Loss odyssey", "Focal Loss",
+                   "Panoptic Segmentation", "Common Objects in Context", "Tversky",
+                   "Boundary loss", "V-Net", "Rethinking the Inception"]:
+        assert phrase.lower() in text, phrase
+
+
+def test_no_page_loads_anything_from_another_host(book_html):
+    offenders = []
+    for page in _pages(book_html):
+        parser = _Links()
+        parser.feed(page.read_text())
+        for tag, url in parser.urls:
+            if re.match(r"^(https?:)?//", url):
+                offenders.append((page.relative_to(book_html).as_posix(), tag, url))
+    assert not offenders, offenders[:10]
+
+
+def test_mathjax_is_served_from_the_site(book_html):
+    with_math = [page for page in _pages(book_html) if 'class="math' in page.read_text()]
+    assert with_math, "no page has math"
+    for page in with_math:
+        assert "_static/mathjax/tex-chtml.js" in page.read_text(), page.name
+    assert (book_html / "_static" / "mathjax" / "tex-chtml.js").is_file()
+
+
+@pytest.mark.parametrize("asset", ["tex-chtml.js"])
+def test_no_large_vendored_files_are_committed(asset):
+    import subprocess
+
+    files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True,
+                           check=True).stdout.decode().split("\0")
+    large = [f for f in files if f and (ROOT / f).is_file()
+             and (ROOT / f).stat().st_size > 1_000_000]
+    assert not large, large
+    assert asset not in " ".join(files)
