@@ -9,8 +9,13 @@ another host.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
+
+# Notebook kernels started by the build inherit this: demos then emit only
+# their static players (see segcourse.widgets.Demo).
+os.environ["SEGCOURSE_BOOK_BUILD"] = "1"
 
 BOOK = Path(__file__).resolve().parent
 ROOT = BOOK.parent

@@ -1,0 +1,227 @@
+"""Learner copies of the notebooks: solutions replaced by stubs, edits never lost.
+
+The notebooks in ``notebooks/`` hold the solutions; learner copies are
+generated from them (``make student``, or ``python -m segcourse.student
+notebooks student``), never maintained by hand.
+
+In a cell tagged ``solution``, each block between ``### BEGIN SOLUTION`` and
+``### END SOLUTION`` becomes a stub:
+
+- inside a function (an indented block), ``raise NotImplementedError(...)``,
+  which the exercise checkers report as "not answered yet";
+- at the top level, ``name = ...`` for every name the block assigns, which the
+  checkers also recognise;
+- a solution cell without markers becomes a ``# your code here`` comment.
+
+A learner copy that was changed since it was written is never overwritten:
+the command leaves it alone and says so. It knows what it wrote from a
+manifest (``.segcourse-student.json`` in the output folder) holding the
+SHA-256 of every copy it wrote; a copy whose content no longer matches, or
+that it did not write, belongs to the learner.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import copy
+import hashlib
+import json
+import os
+import re
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["make_stub", "student_notebook", "write_student_copies", "WriteReport",
+           "MANIFEST_NAME"]
+
+MANIFEST_NAME = ".segcourse-student.json"
+BEGIN = re.compile(r"^(?P<indent>\s*)### BEGIN SOLUTION\s*$")
+END = re.compile(r"^\s*### END SOLUTION\s*$")
+STUB_MESSAGE = "Exercise: replace this line with your code"
+
+
+def _assigned_names(block: str) -> list[str]:
+    """Names assigned at the top level of ``block`` (in order), or [] if it does not parse."""
+    try:
+        tree = ast.parse(block)
+    except SyntaxError:
+        return []
+    names = []
+    for node in tree.body:
+        targets = []
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+            targets = [node.target]
+        for target in targets:
+            for leaf in ast.walk(target):
+                if isinstance(leaf, ast.Name) and leaf.id not in names:
+                    names.append(leaf.id)
+    return names
+
+
+def _stub_block(lines: list[str], indent: str) -> list[str]:
+    if indent:
+        return [f'{indent}raise NotImplementedError("{STUB_MESSAGE}")']
+    names = _assigned_names("\n".join(lines))
+    if names:
+        return [f"{name} = ...  # your code here" for name in names]
+    return ["# your code here"]
+
+
+def make_stub(source: str) -> str:
+    """The learner version of a solution cell's source.
+
+    Examples
+    --------
+    >>> print(make_stub('''def area(mask):
+    ...     ### BEGIN SOLUTION
+    ...     return mask.sum()
+    ...     ### END SOLUTION'''))
+    def area(mask):
+        raise NotImplementedError("Exercise: replace this line with your code")
+    >>> print(make_stub('''### BEGIN SOLUTION
+    ... fraction = mask.mean()
+    ... ### END SOLUTION'''))
+    fraction = ...  # your code here
+    """
+    lines = source.splitlines()
+    if not any(BEGIN.match(line) for line in lines):
+        return "# your code here"
+    out, block, indent, inside = [], [], "", False
+    for number, line in enumerate(lines, start=1):
+        begin = BEGIN.match(line)
+        if begin and not inside:
+            inside, indent, block = True, begin.group("indent"), []
+        elif END.match(line) and inside:
+            out.extend(_stub_block([b[len(indent):] for b in block], indent))
+            inside = False
+        elif begin or END.match(line):
+            raise ValueError(f"Expected matched BEGIN/END SOLUTION markers, but got a stray "
+                             f"marker on line {number}.")
+        elif inside:
+            block.append(line)
+        else:
+            out.append(line)
+    if inside:
+        raise ValueError("Expected an END SOLUTION marker after BEGIN SOLUTION, but got none.")
+    return "\n".join(out)
+
+
+def student_notebook(notebook: dict) -> dict:
+    """A learner copy of a notebook (a dict in nbformat 4): solutions become stubs."""
+    result = copy.deepcopy(notebook)
+    for cell in result.get("cells", []):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if cell.get("cell_type") == "code" and "solution" in tags:
+            source = cell["source"]
+            source = "".join(source) if isinstance(source, list) else source
+            cell["source"] = make_stub(source)
+            cell["metadata"]["tags"] = [t for t in tags
+                                        if t not in ("solution", "hide-input")] + ["exercise"]
+            cell["metadata"].pop("mystnb", None)
+        if cell.get("cell_type") == "code":
+            cell["outputs"] = []
+            cell["execution_count"] = None
+    return result
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _render(notebook: dict) -> bytes:
+    return (json.dumps(notebook, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+@dataclass
+class WriteReport:
+    """What :func:`write_student_copies` did with each notebook."""
+
+    written: list
+    unchanged: list
+    kept: list  # learner copies left alone because the learner changed them
+
+    def lines(self) -> list[str]:
+        out = [f"wrote {p}" for p in self.written]
+        out += [f"up to date {p}" for p in self.unchanged]
+        out += [f"kept {p}: you changed it since it was written, so it was left alone "
+                f"(delete or rename it to get a fresh copy)" for p in self.kept]
+        return out
+
+
+def write_student_copies(source_dir, output_dir) -> WriteReport:
+    """Write a learner copy of every notebook of ``source_dir`` into ``output_dir``.
+
+    A copy is (re)written only when it does not exist yet, or when it is
+    exactly what this function wrote last time (so the learner has not
+    touched it). Any other existing file is kept as it is.
+    """
+    source_dir, output_dir = Path(source_dir), Path(output_dir)
+    if not source_dir.is_dir():
+        raise ValueError(f"Expected argument `source_dir` to be a folder of notebooks, but got "
+                         f"{str(source_dir)!r}.")
+    notebooks = sorted(source_dir.glob("*.ipynb"))
+    if not notebooks:
+        raise ValueError(f"Expected argument `source_dir` to hold .ipynb files, but got none "
+                         f"in {str(source_dir)!r}.")
+    output_dir.mkdir(parents=True, exist_ok=True)
+    manifest_path = output_dir / MANIFEST_NAME
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.is_file() else {}
+    report = WriteReport([], [], [])
+    for source in notebooks:
+        target = output_dir / source.name
+        fresh = _render(student_notebook(json.loads(source.read_text(encoding="utf-8"))))
+        if target.exists():
+            current = _digest(target.read_bytes())
+            if current == _digest(fresh):
+                manifest[source.name] = current
+                report.unchanged.append(target)
+                continue
+            if current != manifest.get(source.name):
+                report.kept.append(target)
+                continue
+        _atomic_write(target, fresh)
+        manifest[source.name] = _digest(fresh)
+        report.written.append(target)
+    _atomic_write(manifest_path, (json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+                  .encode("utf-8"))
+    return report
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m segcourse.student",
+        description="Write learner copies of the notebooks (solutions replaced by stubs). "
+                    "Copies you have changed are never overwritten.")
+    parser.add_argument("source", nargs="?", default="notebooks", help="folder of notebooks")
+    parser.add_argument("output", nargs="?", default="student", help="folder for the copies")
+    args = parser.parse_args(argv)
+    try:
+        report = write_student_copies(args.source, args.output)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for line in report.lines():
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
