@@ -115,9 +115,9 @@ def make_scene(seed=0, size=(128, 192), *, num_objects=8):
 
     Stuff: sky on top, grass in the middle, road at the bottom, with wavy
     borders and scikit-image's CC0 textures (grass, gravel). Things: circles,
-    squares and triangles of random sizes on the grass and the road; at least
-    one pair of objects touches, and at least one object is small (a few
-    dozen pixels), because both make segmentation hard.
+    squares and triangles of random sizes on the grass and the road. The
+    first two objects are circles that touch, and the last object is small
+    (a few dozen pixels), because both make segmentation hard.
 
     Parameters
     ----------
@@ -126,7 +126,9 @@ def make_scene(seed=0, size=(128, 192), *, num_objects=8):
     size : int or (int, int)
         Height and width in pixels (at least 32 each).
     num_objects : int
-        Number of thing objects (at least 2).
+        Number of thing objects to place (at least 2). An object that finds
+        no free place (in a small, crowded image) is left out, so the scene
+        may hold fewer: count them with ``len(scene.instance_classes)``.
 
     Returns
     -------
@@ -146,9 +148,12 @@ def make_scene(seed=0, size=(128, 192), *, num_objects=8):
     seed = check_int(seed, "seed", minimum=0)
     if isinstance(size, (int, np.integer)) and not isinstance(size, bool):
         size = (int(size), int(size))
-    if (not isinstance(size, (tuple, list)) or len(size) != 2
+    if (not isinstance(size, (tuple, list))
             or not all(isinstance(s, (int, np.integer)) and not isinstance(s, bool)
                        for s in size)):
+        raise argument_error("size", "an int or a (height, width) pair of ints", repr(size),
+                             type_error=True)
+    if len(size) != 2:
         raise argument_error("size", "an int or a (height, width) pair of ints", repr(size))
     height, width = int(size[0]), int(size[1])
     if height < 32 or width < 32:
@@ -187,7 +192,9 @@ def make_scene(seed=0, size=(128, 192), *, num_objects=8):
     scale = min(height, width)
     placed = []
     for index in range(num_objects):
-        kind_index = int(rng.integers(0, 3)) if index >= 3 else index
+        # objects 0 and 1 are of the same class and touch (connected components,
+        # even per class, merge them); objects 2 and 3 complete the three classes
+        kind_index = (0, 0, 1, 2)[index] if index < 4 else int(rng.integers(0, 3))
         kind = kinds[kind_index]
         if index == num_objects - 1:
             radius = max(2.5, scale * 0.035)

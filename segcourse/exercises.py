@@ -7,7 +7,8 @@ or wrong with a hint aimed at the usual mistake. An answer left as the stub
 "not answered yet" instead of an error, so a learner copy runs top to bottom.
 
 Exercises of chapter 01: :func:`check_box_from_mask`,
-:func:`check_foreground_fraction`.
+:func:`check_foreground_fraction`. Chapter 02: :func:`check_count_objects`,
+:func:`check_panoptic_encoding`, :func:`check_component_count`.
 """
 
 from __future__ import annotations
@@ -17,12 +18,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .labels import mask_to_box
+from ._validation import check_mask
+from .labels import connected_components, mask_to_box
 
 __all__ = [
     "CheckResult",
     "check_box_from_mask",
     "check_foreground_fraction",
+    "check_count_objects",
+    "check_panoptic_encoding",
+    "check_component_count",
 ]
 
 
@@ -146,7 +151,7 @@ def check_foreground_fraction(answer, mask) -> CheckResult:
     """
     if _unanswered(answer):
         return _not_answered("your number")
-    mask = np.asarray(mask, dtype=bool)
+    mask = check_mask(mask, "mask")
     expected = mask.mean()
     try:
         value = float(answer)
@@ -166,3 +171,156 @@ def check_foreground_fraction(answer, mask) -> CheckResult:
         return CheckResult(False, "a fraction lies between 0 and 1.")
     return CheckResult(False, "count the foreground pixels (mask.sum()) and divide by the "
                               "number of pixels (mask.size).")
+
+
+# -----------------------------------------------------------------------------
+# Chapter 02
+# -----------------------------------------------------------------------------
+
+def _call(function, *args):
+    """Call a learner's function; (result, None) or (None, CheckResult) when it fails early."""
+    try:
+        return function(*args), None
+    except NotImplementedError:
+        return None, _not_answered("your code (it still raises NotImplementedError)")
+
+
+def check_count_objects(function) -> CheckResult:
+    """Check ``count_objects(instance_map, instance_classes, class_id) -> int``.
+
+    The count of objects of class ``class_id``: the number of instance ids
+    whose class is ``class_id`` and that occur in the map.
+
+    >>> def count_objects(instance_map, instance_classes, class_id):
+    ...     present = set(np.unique(instance_map)) - {0}
+    ...     return sum(1 for i in present if instance_classes[i] == class_id)
+    >>> check_count_objects(count_objects).correct
+    True
+    """
+    from .data import make_scene
+
+    if _unanswered(function):
+        return _not_answered("your function")
+    if not callable(function):
+        return CheckResult(False, "pass the function itself, for example "
+                                  "`check_count_objects(count_objects)`.")
+    cases = []
+    for seed in (0, 3):
+        scene = make_scene(seed=seed, size=(96, 144))
+        for class_id in scene.things:
+            cases.append((scene.instance, scene.instance_classes, class_id))
+    tiny = np.array([[1, 1, 0, 2], [0, 0, 0, 2], [3, 0, 0, 0]])
+    cases.append((tiny, {1: 4, 2: 4, 3: 5}, 4))
+    cases.append((tiny, {1: 4, 2: 4, 3: 5}, 6))  # a class with no object: 0
+    for instance_map, instance_classes, class_id in cases:
+        ids = [i for i in np.unique(instance_map) if i != 0 and instance_classes[i] == class_id]
+        expected = len(ids)
+        got, failure = _call(function, instance_map.copy(), dict(instance_classes), class_id)
+        if failure:
+            return failure
+        if got is None:
+            return CheckResult(False, "your function returns None: did you forget `return`?")
+        try:
+            got = int(got)
+        except (TypeError, ValueError):
+            return CheckResult(False, f"return a single integer, got {type(got).__name__}.")
+        if got == expected:
+            continue
+        pixels = int(np.isin(instance_map, ids).sum()) if ids else 0
+        if got == pixels and pixels != expected:
+            return CheckResult(False, "that is a number of pixels: count the distinct "
+                                      "instance ids of the class instead.")
+        components = int(connected_components(np.isin(instance_map, ids)).max()) if ids else 0
+        if got == components:
+            return CheckResult(False, "connected components merge objects that touch: count "
+                                      "instance ids, which keep touching objects apart.")
+        if got == expected + 1:
+            return CheckResult(False, "one too many: is the background id 0 counted?")
+        return CheckResult(False, f"for class {class_id} the answer is {expected}, you "
+                                  f"returned {got}. Look up the class of each id in "
+                                  "`instance_classes`.")
+    return CheckResult(True, f"Your counts are right on {len(cases)} test cases, including "
+                             "touching objects and a class with no object.")
+
+
+def check_panoptic_encoding(function) -> CheckResult:
+    """Check ``encode_panoptic(panoptic_map) -> ids`` with ``category * 1000 + instance``.
+
+    >>> from segcourse.labels import panoptic_encode
+    >>> check_panoptic_encoding(panoptic_encode).correct
+    True
+    >>> check_panoptic_encoding(lambda p: p[..., 1] * 1000 + p[..., 0]).correct
+    False
+    """
+    from .data import make_scene
+
+    if _unanswered(function):
+        return _not_answered("your function")
+    if not callable(function):
+        return CheckResult(False, "pass the function itself, for example "
+                                  "`check_panoptic_encoding(encode_panoptic)`.")
+    panoptic = make_scene(seed=1, size=(64, 96)).panoptic
+    expected = panoptic[..., 0] * 1000 + panoptic[..., 1]
+    got, failure = _call(function, panoptic.copy())
+    if failure:
+        return failure
+    if got is None:
+        return CheckResult(False, "your function returns None: did you forget `return`?")
+    got = np.asarray(got)
+    if got.shape != expected.shape:
+        return CheckResult(False, f"the ids should have the image's shape {expected.shape}, "
+                                  f"got {got.shape}: combine the two channels into one.")
+    if np.array_equal(got, expected):
+        return CheckResult(True, "category * 1000 + instance: each segment has one id, and "
+                                 "// and % recover both parts.")
+    if np.array_equal(got, panoptic[..., 1] * 1000 + panoptic[..., 0]):
+        return CheckResult(False, "category and instance are swapped: the category "
+                                  "(channel 0) is multiplied by the divisor.")
+    for divisor in (10, 100, 256, 10000):
+        if np.array_equal(got, panoptic[..., 0] * divisor + panoptic[..., 1]):
+            return CheckResult(False, f"you used the divisor {divisor}; this exercise uses "
+                                      "1000.")
+    if np.array_equal(got, panoptic[..., 0] + panoptic[..., 1]):
+        return CheckResult(False, "a plain sum mixes categories and instances up: multiply "
+                                  "the category by 1000 first.")
+    return CheckResult(False, "compute panoptic[..., 0] * 1000 + panoptic[..., 1].")
+
+
+def check_component_count(component_count, lost, scene) -> CheckResult:
+    """Check what connected components (4-connectivity) of the scene's thing mask find.
+
+    ``component_count`` is the number of regions of the mask of all thing
+    pixels; ``lost`` is how many objects fewer than the true count that is.
+
+    >>> from segcourse.data import make_scene
+    >>> scene = make_scene(seed=0, size=(64, 96))
+    >>> found = int(connected_components(np.isin(scene.semantic, scene.things)).max())
+    >>> check_component_count(found, int(scene.instance.max()) - found, scene).correct
+    True
+    """
+    if _unanswered(component_count) or _unanswered(lost):
+        return _not_answered("your two numbers")
+    things = np.isin(scene.semantic, scene.things)
+    expected = int(connected_components(things).max())
+    true_count = int(scene.instance.max())
+    try:
+        component_count, lost = int(component_count), int(lost)
+    except (TypeError, ValueError):
+        return CheckResult(False, "give two integers.")
+    if component_count != expected:
+        if component_count == int(connected_components(things, connectivity=2).max()):
+            return CheckResult(False, "that count uses 8-connectivity (diagonal neighbours); "
+                                      "use the default, connectivity=1.")
+        if component_count == true_count:
+            return CheckResult(False, "that is the true number of objects (from the instance "
+                                      "map); count the regions of the thing mask instead.")
+        return CheckResult(False, "label the mask np.isin(scene.semantic, scene.things) with "
+                                  "labels.connected_components and take its maximum.")
+    if lost != true_count - expected:
+        if lost == expected - true_count:
+            return CheckResult(False, "the sign of `lost` is flipped: the true count minus "
+                                      "the components.")
+        return CheckResult(False, "`lost` is the true number of objects (scene.instance.max()) "
+                                  "minus the number of components.")
+    return CheckResult(True, f"{expected} components for {true_count} objects: touching "
+                             f"objects merge, so {lost} lost.")

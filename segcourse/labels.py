@@ -19,6 +19,7 @@ classes, distinct seeded colours for instances).
 from __future__ import annotations
 
 import colorsys
+from collections.abc import Iterable
 
 import numpy as np
 from scipy import ndimage
@@ -98,6 +99,9 @@ def one_hot(label_map, num_classes=None, *, axis=0, ignore_index=None):
         raise argument_error("axis", f"an integer in [{-labels.ndim - 1}, {labels.ndim}]", axis)
     classes = np.arange(num_classes).reshape((num_classes,) + (1,) * labels.ndim)
     encoded = labels[None] == classes
+    if ignore_index is not None:
+        # ignore_index may itself be a class index (0 <= ignore_index < num_classes)
+        encoded &= labels[None] != ignore_index
     return np.moveaxis(encoded, 0, axis)
 
 
@@ -137,7 +141,7 @@ def instance_to_semantic(instance_map, instance_classes, *, background=0):
                              f"no class for ids {missing[:10]}")
     lookup = np.full(int(present.max()) + 1 if present.size else 1, background, dtype=np.int64)
     for instance_id, cls in mapping.items():
-        if instance_id < lookup.size:
+        if 0 < instance_id < lookup.size:
             lookup[instance_id] = cls
     lookup[0] = background
     return lookup[instances]
@@ -179,6 +183,14 @@ def connected_components(mask, *, connectivity=1):
     return labelled.astype(np.int64)
 
 
+def _check_things(things):
+    """The thing classes as a list of distinct non-negative ints, in the given order."""
+    if isinstance(things, (str, bytes)) or not isinstance(things, Iterable):
+        raise argument_error("things", "a sequence of class indices", things, type_error=True)
+    # a class listed twice would be counted twice by semantic_to_instances
+    return list(dict.fromkeys(check_int(t, "things", minimum=0) for t in things))
+
+
 def semantic_to_instances(label_map, *, things, connectivity=1):
     """Guess instances from a semantic map by connected components per thing class.
 
@@ -204,7 +216,7 @@ def semantic_to_instances(label_map, *, things, connectivity=1):
     (array([[1, 0, 2, 3]]), {1: 1, 2: 1, 3: 2})
     """
     labels = check_label_map(label_map, "label_map")
-    things = [check_int(t, "things", minimum=0) for t in things]
+    things = _check_things(things)
     instances = np.zeros(labels.shape, dtype=np.int64)
     classes = {}
     next_id = 1
@@ -249,7 +261,7 @@ def make_panoptic(semantic_map, instance_map, *, things):
     semantic = check_label_map(semantic_map, "semantic_map")
     instances = check_instance_map(instance_map, "instance_map")
     check_same_shape(semantic, instances, "semantic_map", "instance_map")
-    is_thing = np.isin(semantic, np.asarray(list(things), dtype=np.int64))
+    is_thing = np.isin(semantic, np.asarray(_check_things(things), dtype=np.int64))
     if np.any(is_thing & (instances == 0)):
         raise argument_error("instance_map", "an instance id >= 1 on every thing pixel",
                              f"{int(np.sum(is_thing & (instances == 0)))} thing pixels with id 0")
@@ -275,7 +287,7 @@ def panoptic_encode(panoptic_map, *, divisor=1000):
     if panoptic.size and panoptic[..., 1].max() >= divisor:
         raise argument_error("divisor", f"larger than every instance id "
                              f"(max {int(panoptic[..., 1].max())})", divisor)
-    return panoptic[..., 0].astype(np.int64) * divisor + panoptic[..., 1]
+    return panoptic[..., 0].astype(np.int64) * divisor + panoptic[..., 1].astype(np.int64)
 
 
 def panoptic_decode(panoptic_ids, *, divisor=1000):
@@ -399,7 +411,7 @@ def instance_colors(num_instances, *, seed=0):
     ((5, 3), True)
     """
     num_instances = check_int(num_instances, "num_instances", minimum=0)
-    seed = check_int(seed, "seed")
+    seed = check_int(seed, "seed", minimum=0)
     hues = (np.arange(num_instances) * 0.618033988749895) % 1.0
     rng = np.random.default_rng(seed)
     rng.shuffle(hues)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import argument_error, check_number, to_numpy
+from ._validation import argument_error, check_number, check_positive_int, to_numpy
 from .labels import class_colors, colorize, instance_colors
 
 __all__ = [
@@ -118,7 +118,11 @@ def show_overlay(image, label_map, ax=None, *, kind="semantic", alpha=0.5, num_c
     if outline:
         from scipy import ndimage
 
-        shown &= ~ndimage.binary_erosion(shown) | (ndimage.grey_erosion(labels, size=3) != labels)
+        # a pixel is on a border if a neighbour holds another value, lower or higher: the
+        # erosion alone misses the lower-id side where two regions touch
+        changes = ((ndimage.grey_erosion(labels, size=3) != labels)
+                   | (ndimage.grey_dilation(labels, size=3) != labels))
+        shown &= ~ndimage.binary_erosion(shown) | changes
         alpha = 1.0
     rgba = np.zeros(labels.shape + (4,))
     rgba[..., :3] = colours
@@ -131,8 +135,14 @@ def show_boxes(image, boxes, ax=None, *, labels=None, color="yellow", title=None
     """The image with boxes ``(x_min, y_min, x_max, y_max)`` (inclusive) drawn on it."""
     from matplotlib.patches import Rectangle
 
+    boxes = np.asarray(to_numpy(boxes, "boxes"))
+    if boxes.size == 0:
+        boxes = np.zeros((0, 4))
+    elif boxes.shape == (4,):
+        boxes = boxes[None]
+    elif boxes.ndim != 2 or boxes.shape[1] != 4:
+        raise argument_error("boxes", "an array of shape (K, 4) or (4,)", boxes)
     ax = show_image(image, ax)
-    boxes = np.asarray(to_numpy(boxes, "boxes")).reshape(-1, 4) if len(boxes) else np.zeros((0, 4))
     for index, (x0, y0, x1, y1) in enumerate(boxes):
         ax.add_patch(Rectangle((x0 - 0.5, y0 - 0.5), x1 - x0 + 1, y1 - y0 + 1, fill=False,
                                edgecolor=color, linewidth=1.5))
@@ -193,8 +203,7 @@ def side_by_side(count, *, width=4.0, height=4.0, titles=None):
     """
     import matplotlib.pyplot as plt
 
-    if isinstance(count, bool) or not isinstance(count, (int, np.integer)) or count < 1:
-        raise argument_error("count", "a positive integer", repr(count))
+    count = check_positive_int(count, "count")
     _, axes = plt.subplots(1, count, figsize=(width * count, height), squeeze=False,
                            constrained_layout=True)
     axes = axes[0]
