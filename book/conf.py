@@ -79,6 +79,8 @@ html_theme_options = {
     "navigation_with_keys": False,
 }
 html_show_sourcelink = False
+# An explicit default colour mode: without it a first visit logs a console error.
+html_context = {"default_mode": "auto"}
 
 
 def _copy_mathjax(app):

@@ -216,7 +216,7 @@ def check_count_objects(function) -> CheckResult:
         ids = [i for i in np.unique(instance_map) if i != 0 and instance_classes[i] == class_id]
         expected = len(ids)
         got, failure = _call(function, instance_map.copy(), dict(instance_classes), class_id)
-        if failure:
+        if failure is not None:
             return failure
         if got is None:
             return CheckResult(False, "your function returns None: did you forget `return`?")
@@ -262,7 +262,7 @@ def check_panoptic_encoding(function) -> CheckResult:
     panoptic = make_scene(seed=1, size=(64, 96)).panoptic
     expected = panoptic[..., 0] * 1000 + panoptic[..., 1]
     got, failure = _call(function, panoptic.copy())
-    if failure:
+    if failure is not None:
         return failure
     if got is None:
         return CheckResult(False, "your function returns None: did you forget `return`?")

@@ -90,6 +90,9 @@ def make_stub(source: str) -> str:
     """
     lines = source.splitlines()
     if not any(BEGIN.match(line) for line in lines):
+        if any(END.match(line) for line in lines):
+            raise ValueError("Expected matched BEGIN/END SOLUTION markers, but got a stray "
+                             "END SOLUTION marker.")
         return "# your code here"
     out, block, indent, inside = [], [], "", False
     for number, line in enumerate(lines, start=1):

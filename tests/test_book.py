@@ -94,3 +94,15 @@ def test_no_large_vendored_files_are_committed(asset):
              and (ROOT / f).stat().st_size > 1_000_000]
     assert not large, large
     assert asset not in " ".join(files)
+
+
+def test_every_exercise_solution_passes_its_checker_in_the_book(book_html):
+    """The executed solutions must satisfy their checkers: "Correct!" once per exercise."""
+    import json
+
+    for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        cells = json.loads(notebook.read_text())["cells"]
+        exercises = sum("solution" in c["metadata"].get("tags", []) for c in cells)
+        text = (book_html / "notebooks" / f"{notebook.stem}.html").read_text()
+        verdicts = re.findall(r'class="segcourse-check"[^>]*><strong[^>]*>([^<]+)</strong>', text)
+        assert verdicts == ["Correct!"] * exercises, (notebook.name, verdicts)

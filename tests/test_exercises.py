@@ -7,6 +7,7 @@ import dataclasses
 import numpy as np
 import pytest
 
+from segcourse import exercises
 from segcourse.exercises import CheckResult, check_box_from_mask, check_foreground_fraction
 from segcourse.labels import mask_to_box
 
@@ -189,3 +190,83 @@ def test_fraction_checker_not_answered(answer):
 def test_fraction_checker_rejects_a_label_map_as_mask():
     with pytest.raises(ValueError, match=r"`mask` to be a boolean mask"):
         check_foreground_fraction(0.25, np.array([[0, 2], [1, 0]]))
+
+
+# -- chapter 02 ---------------------------------------------------------------
+
+def _count_objects(instance_map, instance_classes, class_id):
+    present = [i for i in np.unique(instance_map) if i != 0]
+    return sum(1 for i in present if instance_classes[int(i)] == class_id)
+
+
+def _count_pixels(instance_map, instance_classes, class_id):
+    ids = [i for i, c in instance_classes.items() if c == class_id]
+    return int(np.isin(instance_map, ids).sum())
+
+
+def _count_components(instance_map, instance_classes, class_id):
+    from segcourse.labels import connected_components
+
+    ids = [i for i, c in instance_classes.items() if c == class_id]
+    return int(connected_components(np.isin(instance_map, ids)).max()) if ids else 0
+
+
+def _count_with_background(instance_map, instance_classes, class_id):
+    return _count_objects(instance_map, instance_classes, class_id) + 1
+
+
+def test_count_checker_accepts_the_solution():
+    assert exercises.check_count_objects(_count_objects).correct
+
+
+@pytest.mark.parametrize("function, hint", [
+    (_count_pixels, "number of pixels"),
+    (_count_components, "connected components merge"),
+    (_count_with_background, "background"),
+    (lambda *args: None, "return"),
+])
+def test_count_checker_hints(function, hint):
+    result = exercises.check_count_objects(function)
+    assert not result.correct and result.answered
+    assert hint in result.message
+
+
+def test_count_checker_not_answered():
+    def stub(*args):
+        raise NotImplementedError
+
+    assert not exercises.check_count_objects(stub).answered
+    assert not exercises.check_count_objects(...).answered
+
+
+def test_panoptic_checker_accepts_the_solution():
+    assert exercises.check_panoptic_encoding(lambda p: p[..., 0] * 1000 + p[..., 1]).correct
+
+
+@pytest.mark.parametrize("function, hint", [
+    (lambda p: p[..., 1] * 1000 + p[..., 0], "swapped"),
+    (lambda p: p[..., 0] * 100 + p[..., 1], "divisor 100"),
+    (lambda p: p[..., 0] + p[..., 1], "plain sum"),
+    (lambda p: p.reshape(-1), "shape"),
+])
+def test_panoptic_checker_hints(function, hint):
+    result = exercises.check_panoptic_encoding(function)
+    assert not result.correct
+    assert hint in result.message
+
+
+def test_component_checker():
+    from segcourse.data import make_scene
+    from segcourse.labels import connected_components
+
+    scene = make_scene(seed=0)
+    things = np.isin(scene.semantic, scene.things)
+    found = int(connected_components(things).max())
+    true_count = int(scene.instance.max())
+    assert found < true_count  # the scene's touching circles merge
+    assert exercises.check_component_count(found, true_count - found, scene).correct
+    flipped = exercises.check_component_count(found, found - true_count, scene)
+    assert not flipped.correct and "sign" in flipped.message
+    truth = exercises.check_component_count(true_count, 0, scene)
+    assert not truth.correct and "true number" in truth.message
+    assert not exercises.check_component_count(..., ..., scene).answered
