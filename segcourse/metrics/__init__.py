@@ -1,0 +1,71 @@
+"""Every score of the course: pixel, boundary, object and panoptic.
+
+- :mod:`segcourse.metrics.pixel`: the confusion matrix and every pixel score
+  derived from it, plus a streaming accumulator (chapter 04).
+- :mod:`segcourse.metrics.boundary`: Hausdorff distance, HD95, average surface
+  distance and surface Dice of binary masks (chapter 04).
+- :mod:`segcourse.metrics.objects`: IoU between instances, matching, COCO's
+  average precision and mAP (chapter 05).
+- :mod:`segcourse.metrics.panoptic`: panoptic quality PQ = SQ x RQ (chapter 05).
+
+Scores take ``(pred, target)`` in that order, numpy arrays or torch tensors
+(CPU or GPU), and return floats or numpy arrays.
+"""
+
+from segcourse.metrics.boundary import (
+    average_surface_distance,
+    hausdorff_distance,
+    mask_boundary,
+    surface_dice,
+    surface_distances,
+)
+from segcourse.metrics.objects import (
+    COCO_IOU_THRESHOLDS,
+    COCO_RECALL_THRESHOLDS,
+    InstanceMatches,
+    average_precision,
+    iou_matrix,
+    match_instances,
+    mean_average_precision,
+)
+from segcourse.metrics.panoptic import panoptic_quality
+from segcourse.metrics.pixel import (
+    ConfusionMatrix,
+    accuracy,
+    balanced_accuracy,
+    confusion_matrix,
+    dice,
+    f1,
+    iou,
+    matthews_corrcoef,
+    precision,
+    recall,
+    specificity,
+)
+
+__all__ = [
+    "confusion_matrix",
+    "accuracy",
+    "balanced_accuracy",
+    "precision",
+    "recall",
+    "specificity",
+    "f1",
+    "dice",
+    "iou",
+    "matthews_corrcoef",
+    "ConfusionMatrix",
+    "mask_boundary",
+    "surface_distances",
+    "hausdorff_distance",
+    "average_surface_distance",
+    "surface_dice",
+    "iou_matrix",
+    "InstanceMatches",
+    "match_instances",
+    "average_precision",
+    "mean_average_precision",
+    "COCO_IOU_THRESHOLDS",
+    "COCO_RECALL_THRESHOLDS",
+    "panoptic_quality",
+]

@@ -1,0 +1,638 @@
+r"""Object scores: IoU between instances, matching, average precision and COCO mAP.
+
+Chapter 05 ("object scores") teaches these: an instance segmentation is
+scored object by object. Each predicted object is matched to at most one
+target object when their IoU reaches a threshold; matched pairs are true
+positives, unmatched predictions false positives, unmatched targets false
+negatives. Sorting the predictions by confidence gives a precision-recall
+curve, its area the average precision (AP), and COCO's mAP averages AP over
+categories and over IoU thresholds 0.50, 0.55, ..., 0.95.
+
+Formats
+-------
+- A set of instances is either a boolean stack ``(K, H, W)`` (or
+  ``(K, D, H, W)``), one mask per instance, or an integer instance map
+  ``(H, W)`` (or ``(D, H, W)``) where 0 is background and each object has its
+  own id; the instances of a map are taken in increasing id order.
+- For AP and mAP, one dict per image: predictions
+  ``{"masks": (K, H, W) bool, "scores": (K,), "labels": (K,)}`` and targets
+  ``{"masks": (M, H, W) bool, "labels": (M,)}``. Labels may be left out
+  everywhere when there is only one category.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+from segcourse._validation import (
+    argument_error,
+    check_choice,
+    check_instance_map,
+    check_label_map,
+    check_mask,
+    check_ndim,
+    check_number,
+    check_positive_int,
+    describe,
+    to_numpy,
+)
+
+__all__ = [
+    "iou_matrix",
+    "InstanceMatches",
+    "match_instances",
+    "average_precision",
+    "mean_average_precision",
+    "COCO_IOU_THRESHOLDS",
+    "COCO_RECALL_THRESHOLDS",
+]
+
+#: COCO's IoU thresholds 0.50:0.05:0.95 (computed exactly as pycocotools does).
+COCO_IOU_THRESHOLDS = np.linspace(0.5, 0.95, int(np.round((0.95 - 0.5) / 0.05)) + 1,
+                                  endpoint=True)
+#: COCO's 101 recall points 0.00:0.01:1.00 of the interpolated precision.
+COCO_RECALL_THRESHOLDS = np.linspace(0.0, 1.00, int(np.round((1.00 - 0.0) / 0.01)) + 1,
+                                     endpoint=True)
+
+
+# ---------------------------------------------------------------------------
+# Instances and their IoU
+# ---------------------------------------------------------------------------
+
+def _check_same_spatial_shape(shape_a, shape_b, name_a, name_b):
+    if tuple(shape_a) != tuple(shape_b):
+        raise ValueError(f"Expected arguments `{name_a}` and `{name_b}` to cover images of the "
+                         f"same shape, but got {tuple(shape_a)} and {tuple(shape_b)}.")
+
+
+def _instances(value, name) -> np.ndarray:
+    """A boolean stack (K, *spatial) from a stack of masks or an integer instance map."""
+    array = to_numpy(value, name)
+    if array.dtype == bool:
+        check_ndim(array, name, (3, 4))
+        return array
+    check_ndim(array, name, (2, 3))
+    instance_map = check_instance_map(array, name)
+    ids = np.unique(instance_map)
+    ids = ids[ids != 0]
+    if ids.size == 0:
+        return np.zeros((0, *instance_map.shape), dtype=bool)
+    return instance_map[None] == ids.reshape((-1,) + (1,) * instance_map.ndim)
+
+
+def _bounding_boxes(masks: np.ndarray):
+    """Start (inclusive) and stop (exclusive) of each mask along each axis; empty: start > stop."""
+    count, spatial = len(masks), masks.shape[1:]
+    starts = np.full((count, len(spatial)), np.iinfo(np.int64).max // 2, dtype=np.int64)
+    stops = np.zeros((count, len(spatial)), dtype=np.int64)
+    # One pass over the stack finds the extent along the first axis; the other
+    # axes are then searched only inside that slab.
+    first_axis = masks.any(axis=tuple(range(2, masks.ndim)))
+    for k in range(count):
+        present = np.flatnonzero(first_axis[k])
+        if present.size == 0:
+            continue
+        starts[k, 0], stops[k, 0] = present[0], present[-1] + 1
+        slab = masks[k, present[0]:present[-1] + 1]
+        for axis in range(1, len(spatial)):
+            present = np.flatnonzero(slab.any(axis=tuple(a for a in range(len(spatial))
+                                                          if a != axis)))
+            starts[k, axis], stops[k, axis] = present[0], present[-1] + 1
+    return starts, stops
+
+
+def _ious_from_counts(intersection, pred_area, target_area):
+    union = pred_area[:, None] + target_area[None, :] - intersection
+    out = np.zeros(intersection.shape)
+    np.divide(intersection, union, out=out, where=union > 0)
+    return out
+
+
+def _pair_ious_dense(pred: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """IoU by one matrix product of the flattened masks (many overlapping pairs)."""
+    pixels = int(np.prod(pred.shape[1:]))
+    pred = pred.reshape(len(pred), pixels)
+    target = target.reshape(len(target), pixels)
+    # Only pixels covered by some instance contribute: keep just those columns.
+    support = np.flatnonzero(pred.any(axis=0) | target.any(axis=0))
+    # Sums of 0/1 values are exact in float32 up to 2**24 terms.
+    dtype = np.float32 if support.size <= 2 ** 24 else np.float64
+    pred = np.take(pred, support, axis=1).astype(dtype)
+    target = np.take(target, support, axis=1).astype(dtype)
+    intersection = np.rint(pred @ target.T).astype(np.int64)
+    pred_area = np.rint(pred.sum(axis=1)).astype(np.int64)
+    target_area = np.rint(target.sum(axis=1)).astype(np.int64)
+    return _ious_from_counts(intersection, pred_area, target_area)
+
+
+def _pair_ious(pred: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """IoU (K, M) of two boolean stacks with the same spatial shape."""
+    if len(pred) == 0 or len(target) == 0:
+        return np.zeros((len(pred), len(target)))
+    pred_start, pred_stop = _bounding_boxes(pred)
+    target_start, target_stop = _bounding_boxes(target)
+    low = np.maximum(pred_start[:, None], target_start[None, :])
+    high = np.minimum(pred_stop[:, None], target_stop[None, :])
+    pred_index, target_index = np.nonzero((low < high).all(axis=-1))
+    if len(pred_index) > 4 * (len(pred) + len(target)) + 16:
+        return _pair_ious_dense(pred, target)
+    # Few pairs overlap (the usual case): count each inside its common bounding box.
+    def area(masks, start, stop):
+        return np.array([np.count_nonzero(m[tuple(map(slice, a, b))]) if (a < b).all() else 0
+                         for m, a, b in zip(masks, start, stop, strict=True)], dtype=np.int64)
+
+    intersection = np.zeros((len(pred), len(target)), dtype=np.int64)
+    for k, j in zip(pred_index, target_index, strict=True):
+        region = tuple(map(slice, low[k, j], high[k, j]))
+        intersection[k, j] = np.count_nonzero(pred[k][region] & target[j][region])
+    return _ious_from_counts(intersection, area(pred, pred_start, pred_stop),
+                             area(target, target_start, target_stop))
+
+
+def iou_matrix(pred, target):
+    r"""IoU between every predicted and every target instance.
+
+    .. math:: \mathrm{IoU}_{kj} = \frac{|P_k \cap T_j|}{|P_k \cup T_j|}
+
+    Parameters
+    ----------
+    pred, target : array_like or torch.Tensor
+        Each a boolean stack ``(K, H, W)`` / ``(K, D, H, W)`` of instance
+        masks, or an integer instance map ``(H, W)`` / ``(D, H, W)`` (0 is
+        background; instances in increasing id order). The images must have
+        the same shape.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(K, M)`` float64 array, rows the predictions, columns the targets.
+
+    Notes
+    -----
+    Two empty masks have an IoU of 0, not 0/0: an empty instance matches
+    nothing (as in pycocotools). Intersections are counted inside the common
+    bounding box of each pair whose boxes overlap or, when many pairs
+    overlap, with one matrix product of the flattened masks.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> target = np.array([[1, 1, 0, 0],
+    ...                    [1, 1, 0, 2]])
+    >>> pred = np.array([[1, 1, 1, 0],
+    ...                  [0, 0, 0, 0]])
+    >>> iou_matrix(pred, target)  # 2 / (3 + 4 - 2), 0 / (3 + 1)
+    array([[0.4, 0. ]])
+    """
+    pred = _instances(pred, "pred")
+    target = _instances(target, "target")
+    _check_same_spatial_shape(pred.shape[1:], target.shape[1:], "pred", "target")
+    return _pair_ious(pred, target)
+
+
+@dataclass(frozen=True, eq=False)
+class InstanceMatches:
+    """The result of :func:`match_instances`.
+
+    Attributes
+    ----------
+    pairs : numpy.ndarray
+        ``(T, 2)`` integer array of matched ``(pred_index, target_index)``
+        pairs (the true positives), sorted by prediction index.
+    ious : numpy.ndarray
+        ``(T,)`` IoU of each matched pair.
+    false_positives : numpy.ndarray
+        Indices of the unmatched predictions.
+    false_negatives : numpy.ndarray
+        Indices of the unmatched targets.
+    """
+
+    pairs: np.ndarray
+    ious: np.ndarray
+    false_positives: np.ndarray
+    false_negatives: np.ndarray
+
+    @property
+    def num_true_positives(self) -> int:
+        return len(self.pairs)
+
+    @property
+    def num_false_positives(self) -> int:
+        return len(self.false_positives)
+
+    @property
+    def num_false_negatives(self) -> int:
+        return len(self.false_negatives)
+
+
+def _greedy(ious: np.ndarray, order: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
+    """COCO's greedy matching at several thresholds: (T, K) matched target index or -1.
+
+    Predictions are visited in ``order``; each takes the unmatched target with
+    the highest IoU at or above the threshold (ties: the later target, as
+    pycocotools' loop does).
+    """
+    num_pred, num_target = ious.shape
+    match = np.full((len(thresholds), num_pred), -1, dtype=np.int64)
+    if num_pred == 0 or num_target == 0:
+        return match
+    taken = np.zeros((len(thresholds), num_target), dtype=bool)
+    lowest = thresholds.min()
+    rows = np.arange(len(thresholds))
+    for k in order:
+        row = ious[k]
+        if row.max() < lowest:
+            continue
+        allowed = ~taken & (row[None, :] >= thresholds[:, None])
+        found = allowed.any(axis=1)
+        if not found.any():
+            continue
+        values = np.where(allowed, row[None, :], -1.0)
+        best = num_target - 1 - np.argmax(values[:, ::-1], axis=1)
+        match[found, k] = best[found]
+        taken[rows[found], best[found]] = True
+    return match
+
+
+def match_instances(pred, target, *, iou_threshold=0.5, scores=None, method="greedy"):
+    r"""Match predicted to target instances at an IoU threshold.
+
+    A pair can match only if :math:`\mathrm{IoU} \ge` ``iou_threshold``; each
+    instance is used at most once.
+
+    Parameters
+    ----------
+    pred, target : array_like or torch.Tensor
+        Boolean stacks of instance masks or integer instance maps (see
+        :func:`iou_matrix`).
+    iou_threshold : float, default 0.5
+        In (0, 1].
+    scores : array_like, optional
+        Confidence of each prediction, used by ``method='greedy'``: higher
+        scores choose first. Without scores the predictions choose in their
+        given order.
+    method : {'greedy', 'hungarian'}, default 'greedy'
+        ``'greedy'`` as COCO: each prediction in turn takes the still
+        unmatched target of highest IoU. ``'hungarian'``: the assignment that
+        maximises the total IoU of the matched pairs (``scores`` unused).
+
+    Returns
+    -------
+    InstanceMatches
+        Matched pairs and their IoUs, unmatched predictions (false
+        positives) and unmatched targets (false negatives).
+
+    Notes
+    -----
+    - With ``iou_threshold > 0.5`` and non-overlapping instances (instance
+      maps) every instance has at most one partner above the threshold, so
+      both methods give the same matches.
+    - Greedy ties (two targets with the same IoU) go to the later target, as
+      in pycocotools; tied scores keep the given order (a stable sort).
+    - Empty instances never match (their IoU is 0).
+
+    References
+    ----------
+    .. [1] T.-Y. Lin et al., "Microsoft COCO: Common Objects in Context",
+       ECCV 2014.
+    .. [2] H. W. Kuhn, "The Hungarian method for the assignment problem",
+       Naval Research Logistics Quarterly 2, 1955.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> target = np.array([[1, 1, 0, 2, 2, 0]])
+    >>> pred = np.array([[1, 1, 0, 2, 0, 3]])
+    >>> matches = match_instances(pred, target, iou_threshold=0.5)
+    >>> matches.pairs  # pred 0 with target 0 (IoU 1), pred 1 with target 1 (IoU 1/2)
+    array([[0, 0],
+           [1, 1]])
+    >>> matches.ious
+    array([1. , 0.5])
+    >>> matches.false_positives, matches.false_negatives
+    (array([2]), array([], dtype=int64))
+    """
+    iou_threshold = check_number(iou_threshold, "iou_threshold", low=0, high=1, low_open=True)
+    check_choice(method, "method", ("greedy", "hungarian"))
+    ious = iou_matrix(pred, target)
+    num_pred, num_target = ious.shape
+    if scores is None:
+        order = np.arange(num_pred)
+    else:
+        scores = _check_scores(scores, "scores", num_pred)
+        order = np.argsort(-scores, kind="mergesort")
+    if method == "greedy":
+        match = _greedy(ious, order, np.array([iou_threshold]))[0]
+        pred_index = np.flatnonzero(match >= 0)
+        target_index = match[pred_index]
+    else:
+        gain = np.where(ious >= iou_threshold, ious, 0.0)
+        pred_index, target_index = linear_sum_assignment(gain, maximize=True)
+        keep = ious[pred_index, target_index] >= iou_threshold
+        pred_index, target_index = pred_index[keep], target_index[keep]
+    pairs = np.stack([pred_index, target_index], axis=1).astype(np.int64).reshape(-1, 2)
+    return InstanceMatches(
+        pairs=pairs,
+        ious=ious[pairs[:, 0], pairs[:, 1]],
+        false_positives=np.setdiff1d(np.arange(num_pred), pairs[:, 0]),
+        false_negatives=np.setdiff1d(np.arange(num_target), pairs[:, 1]),
+    )
+
+
+# ---------------------------------------------------------------------------
+# Average precision
+# ---------------------------------------------------------------------------
+
+def _check_scores(value, name, count):
+    scores = to_numpy(value, name)
+    if scores.dtype.kind not in "iuf":
+        raise argument_error(name, "an array of real numbers", scores, type_error=True)
+    check_ndim(scores, name, (1,))
+    if len(scores) != count:
+        raise argument_error(name, f"one score per instance ({count})",
+                             f"{len(scores)} scores")
+    scores = scores.astype(np.float64)
+    if not np.all(np.isfinite(scores)):
+        raise argument_error(name, "finite scores", "NaN or infinite values")
+    return scores
+
+
+def _check_labels(value, name, count):
+    labels = check_label_map(to_numpy(value, name), name)
+    check_ndim(labels, name, (1,))
+    if len(labels) != count:
+        raise argument_error(name, f"one label per instance ({count})",
+                             f"{len(labels)} labels")
+    return labels.astype(np.int64)
+
+
+def _as_image_list(value, name):
+    if isinstance(value, dict):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            if not isinstance(item, dict):
+                raise argument_error(f"{name}[{i}]", "a dict with 'masks' (and 'scores', "
+                                     "'labels')", describe(item), type_error=True)
+        return list(value)
+    raise argument_error(name, "a list of dicts, one per image", describe(value),
+                         type_error=True)
+
+
+def _parse_images(preds, targets):
+    preds = _as_image_list(preds, "preds")
+    targets = _as_image_list(targets, "targets")
+    if len(preds) != len(targets):
+        raise argument_error("targets", f"one dict per image of `preds` ({len(preds)})",
+                             f"{len(targets)} dicts")
+    with_labels = {("labels" in d) for d in preds + targets}
+    if len(with_labels) > 1:
+        raise argument_error("preds", "'labels' in every dict of `preds` and `targets` or in "
+                             "none (one category)", "labels in some dicts only")
+    images = []
+    for i, (pred, target) in enumerate(zip(preds, targets, strict=True)):
+        for key, where, name in (("masks", pred, "preds"), ("scores", pred, "preds"),
+                                 ("masks", target, "targets")):
+            if key not in where:
+                raise argument_error(f"{name}[{i}]", f"a dict with the key '{key}'",
+                                     f"keys {sorted(where)}")
+        pred_masks = check_mask(pred["masks"], f"preds[{i}]['masks']", ndims=(3,))
+        target_masks = check_mask(target["masks"], f"targets[{i}]['masks']", ndims=(3,))
+        _check_same_spatial_shape(pred_masks.shape[1:], target_masks.shape[1:],
+                                  f"preds[{i}]['masks']", f"targets[{i}]['masks']")
+        scores = _check_scores(pred["scores"], f"preds[{i}]['scores']", len(pred_masks))
+        if "labels" in pred:
+            pred_labels = _check_labels(pred["labels"], f"preds[{i}]['labels']",
+                                        len(pred_masks))
+            target_labels = _check_labels(target["labels"], f"targets[{i}]['labels']",
+                                          len(target_masks))
+        else:
+            pred_labels = np.zeros(len(pred_masks), dtype=np.int64)
+            target_labels = np.zeros(len(target_masks), dtype=np.int64)
+        images.append((pred_masks, scores, pred_labels, target_masks, target_labels))
+    return images
+
+
+def _check_thresholds(iou_thresholds):
+    if iou_thresholds is None:
+        return COCO_IOU_THRESHOLDS.copy()
+    values = to_numpy(iou_thresholds, "iou_thresholds")
+    if values.ndim == 0:
+        values = values.reshape(1)
+    if values.ndim != 1 or values.size == 0:
+        raise argument_error("iou_thresholds", "a non-empty sequence of numbers in (0, 1]",
+                             describe(iou_thresholds))
+    return np.array([check_number(v.item(), f"iou_thresholds[{i}]", low=0, high=1,
+                                  low_open=True) for i, v in enumerate(values)])
+
+
+def _evaluate(images, thresholds, max_detections):
+    """Per-category AP at each threshold, COCO's way.
+
+    Returns the categories, the interpolated precision (T, R, K), the final
+    recall (T, K) and the number of target instances per category.
+    """
+    per_class = {}  # category -> [list of scores, list of (T, D) matched, number of targets]
+    for pred_masks, scores, pred_labels, target_masks, target_labels in images:
+        ious = _pair_ious(pred_masks, target_masks)
+        for category in np.union1d(pred_labels, target_labels):
+            pred_index = np.flatnonzero(pred_labels == category)
+            target_index = np.flatnonzero(target_labels == category)
+            # COCO keeps the max_detections best predictions of each image and category.
+            order = pred_index[np.argsort(-scores[pred_index], kind="mergesort")]
+            order = order[:max_detections]
+            match = _greedy(ious[np.ix_(order, target_index)], np.arange(len(order)),
+                            thresholds)
+            entry = per_class.setdefault(int(category), [[], [], 0])
+            entry[0].append(scores[order])
+            entry[1].append(match >= 0)
+            entry[2] += len(target_index)
+    classes = np.array(sorted(per_class), dtype=np.int64)
+    num_thresholds, num_recall = len(thresholds), len(COCO_RECALL_THRESHOLDS)
+    precision = np.full((num_thresholds, num_recall, len(classes)), np.nan)
+    recall = np.full((num_thresholds, len(classes)), np.nan)
+    num_targets = np.zeros(len(classes), dtype=np.int64)
+    for k, category in enumerate(classes):
+        score_list, matched_list, count = per_class[int(category)]
+        num_targets[k] = count
+        if count == 0:
+            continue  # no target of this category: undefined (COCO: -1)
+        all_scores = np.concatenate(score_list)
+        matched = np.concatenate(matched_list, axis=1)
+        order = np.argsort(-all_scores, kind="mergesort")
+        matched = matched[:, order]
+        true_pos = np.cumsum(matched, axis=1)
+        false_pos = np.cumsum(~matched, axis=1)
+        if matched.shape[1] == 0:
+            precision[:, :, k] = 0.0
+            recall[:, k] = 0.0
+            continue
+        rec = true_pos / count
+        prec = true_pos / (true_pos + false_pos)
+        # interpolated precision: the best precision at this recall or beyond
+        prec = np.maximum.accumulate(prec[:, ::-1], axis=1)[:, ::-1]
+        recall[:, k] = rec[:, -1]
+        for t in range(num_thresholds):
+            index = np.searchsorted(rec[t], COCO_RECALL_THRESHOLDS, side="left")
+            reached = index < len(rec[t])
+            values = np.zeros(num_recall)
+            values[reached] = prec[t, index[reached]]
+            precision[t, :, k] = values
+    return classes, precision, recall, num_targets
+
+
+def _mean(values):
+    values = np.asarray(values, dtype=np.float64)
+    values = values[~np.isnan(values)]
+    return float(values.mean()) if values.size else float("nan")
+
+
+def mean_average_precision(preds, targets, *, iou_thresholds=None, max_detections=100):
+    r"""COCO mask mAP: AP averaged over categories and IoU thresholds .50:.05:.95.
+
+    For each category and IoU threshold :math:`t`, predictions of all images
+    are sorted by score; each is a true positive if COCO's greedy matching
+    (:func:`match_instances`) pairs it with a target at :math:`\mathrm{IoU}
+    \ge t`. With precision :math:`p(r)` made monotone
+    (:math:`\tilde p(r) = \max_{r' \ge r} p(r')`), AP is its mean at 101
+    recall points:
+
+    .. math:: \mathrm{AP}_{c,t} = \frac{1}{101} \sum_{r \in \{0, 0.01, \ldots, 1\}}
+              \tilde p_{c,t}(r), \qquad
+              \mathrm{mAP} = \frac{1}{|C|\,|T|} \sum_{c \in C} \sum_{t \in T} \mathrm{AP}_{c,t}
+
+    (:math:`\tilde p(r) = 0` beyond the largest recall reached.)
+
+    Parameters
+    ----------
+    preds : list of dict
+        One dict per image: ``"masks"`` ``(K, H, W)`` bool, ``"scores"``
+        ``(K,)``, ``"labels"`` ``(K,)`` (optional for one category).
+    targets : list of dict
+        One dict per image: ``"masks"`` ``(M, H, W)`` bool, ``"labels"``
+        ``(M,)`` (optional for one category).
+    iou_thresholds : sequence of float, optional
+        Default COCO's ``0.50, 0.55, ..., 0.95``.
+    max_detections : int, default 100
+        Predictions kept per image and category (the highest scores).
+
+    Returns
+    -------
+    dict
+        - ``"map"``: mean AP over categories and ``iou_thresholds``.
+        - ``"map_50"``, ``"map_75"``: mean AP over categories at IoU 0.5 and 0.75.
+        - ``"classes"``: the categories, sorted (those of targets and predictions).
+        - ``"map_per_class"``: AP of each category averaged over the thresholds.
+        - ``"ap"``: ``(T, K)`` AP per threshold and category.
+        - ``"precision"``: ``(T, 101, K)`` interpolated precision at
+          ``"recall_thresholds"``: the precision-recall curve for plotting.
+        - ``"recall"``: ``(T, K)`` largest recall reached.
+        - ``"iou_thresholds"``, ``"recall_thresholds"``.
+
+    Notes
+    -----
+    - This reproduces pycocotools' ``COCOeval(iouType="segm")`` with its
+      default "all" area range and 100 detections (tests check AP, AP50 and
+      AP75 to 1e-6). Like COCO, the limit of ``max_detections`` applies to
+      each image and category separately.
+    - A category without any target instance has no AP: NaN (COCO writes
+      -1), left out of every mean; its predictions count nowhere else. No
+      target at all: every value is NaN.
+    - A category with targets but no predictions has AP 0.
+    - Crowd annotations and area ranges of COCO are not modelled.
+    - Masks that overlap are fine (each prediction is its own mask).
+
+    References
+    ----------
+    .. [1] T.-Y. Lin et al., "Microsoft COCO: Common Objects in Context",
+       ECCV 2014; the evaluation code pycocotools (``cocoeval.py``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> square = np.zeros((1, 6, 6), bool); square[0, 1:5, 1:5] = True
+    >>> shifted = np.zeros((1, 6, 6), bool); shifted[0, 1:5, 2:6] = True  # IoU 12/20
+    >>> result = mean_average_precision(
+    ...     [{"masks": shifted, "scores": np.array([0.9])}], [{"masks": square}])
+    >>> result["map_50"], result["map_75"]
+    (1.0, 0.0)
+    >>> result["ap"][:, 0]  # matched at the thresholds 0.50, 0.55 and 0.60
+    array([1., 1., 1., 0., 0., 0., 0., 0., 0., 0.])
+    >>> round(result["map"], 12)
+    0.3
+    """
+    thresholds = _check_thresholds(iou_thresholds)
+    max_detections = check_positive_int(max_detections, "max_detections")
+    images = _parse_images(preds, targets)
+    extra = [t for t in (0.5, 0.75) if not np.isclose(thresholds, t).any()]
+    evaluated = np.concatenate([thresholds, extra])
+    classes, precision, recall, _ = _evaluate(images, evaluated, max_detections)
+    ap = precision.mean(axis=1)  # (T, K), NaN for categories without targets
+    index_50 = int(np.flatnonzero(np.isclose(evaluated, 0.5))[0])
+    index_75 = int(np.flatnonzero(np.isclose(evaluated, 0.75))[0])
+    mine = slice(0, len(thresholds))
+    map_per_class = (ap[mine].mean(axis=0) if len(classes)
+                     else np.zeros(0))
+    return {
+        "map": _mean(ap[mine]),
+        "map_50": _mean(ap[index_50]),
+        "map_75": _mean(ap[index_75]),
+        "classes": classes,
+        "map_per_class": map_per_class,
+        "ap": ap[mine],
+        "precision": precision[mine],
+        "recall": recall[mine],
+        "iou_thresholds": thresholds,
+        "recall_thresholds": COCO_RECALL_THRESHOLDS.copy(),
+    }
+
+
+def average_precision(preds, targets, *, iou_threshold=0.5, max_detections=100):
+    r"""COCO's 101-point interpolated average precision at one IoU threshold.
+
+    .. math:: \mathrm{AP}_t = \frac{1}{|C|} \sum_{c \in C} \frac{1}{101}
+              \sum_{r \in \{0, 0.01, \ldots, 1\}} \max_{r' \ge r} p_{c,t}(r')
+
+    Parameters
+    ----------
+    preds, targets : list of dict
+        As in :func:`mean_average_precision`.
+    iou_threshold : float, default 0.5
+        A prediction is a true positive at :math:`\mathrm{IoU} \ge t`.
+    max_detections : int, default 100
+        Predictions kept per image and category.
+
+    Returns
+    -------
+    float
+        The AP averaged over the categories that have target instances
+        (``iou_threshold=0.5`` gives COCO's AP50); NaN without any target.
+
+    Notes
+    -----
+    Same rules as :func:`mean_average_precision`, which also returns the
+    precision-recall curve. With one category this is the plain AP of that
+    category.
+
+    References
+    ----------
+    .. [1] M. Everingham et al., "The PASCAL Visual Object Classes (VOC)
+       challenge", IJCV 88, 2010 (interpolated AP).
+    .. [2] T.-Y. Lin et al., "Microsoft COCO: Common Objects in Context", ECCV 2014.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> masks = np.eye(4, dtype=bool).reshape(4, 2, 2)  # four one-pixel objects
+    >>> preds = [{"masks": masks[[0, 1, 3]], "scores": np.array([0.9, 0.8, 0.7])}]
+    >>> targets = [{"masks": masks[[0, 2]]}]
+    >>> average_precision(preds, targets)  # precision 1 up to recall 1/2, then nothing
+    0.505
+    """
+    iou_threshold = check_number(iou_threshold, "iou_threshold", low=0, high=1, low_open=True)
+    result = mean_average_precision(preds, targets, iou_thresholds=[iou_threshold],
+                                    max_detections=max_detections)
+    return result["map"]

@@ -1,0 +1,1097 @@
+r"""Pixel scores of a segmentation, all derived from one confusion matrix.
+
+Chapter 04 ("pixel scores") of the course teaches these scores: the confusion
+matrix, accuracy and balanced accuracy, precision, recall and specificity,
+Dice (F1) and IoU, the Matthews correlation coefficient, the averages over
+classes, and the difference between a dataset-level score and the mean of
+per-image scores (:class:`ConfusionMatrix`).
+
+Every function counts once (:func:`confusion_matrix`) and reduces once, so
+all scores agree with each other on the same input.
+
+Edge cases (the same rule in every function)
+--------------------------------------------
+- A class absent from both inputs: its Dice, IoU, precision and recall are
+  0/0, hence NaN (``zero_division``), and it is left out of the macro and
+  weighted averages instead of counting as 0 or 1.
+- Both masks empty: Dice, IoU, precision and recall are NaN; accuracy and
+  specificity are 1.
+- A missed object (empty prediction, non-empty target): Dice, IoU and recall
+  are 0; precision is NaN (nothing was predicted).
+- Every pixel ignored: the confusion matrix is all zeros and every score is
+  NaN; ``num_classes`` must then be given, since nothing is left to infer it.
+
+Conventions (those of the whole library)
+----------------------------------------
+- ``(pred, target)``, in that order; every option is keyword-only.
+- Integer arrays of any shape (2-D, 3-D, batches) are label maps with values
+  ``0..num_classes-1``. Boolean arrays are binary masks (foreground = True);
+  if either input is boolean both are compared as masks (two classes), and
+  the default score is the foreground (``"binary"``) one.
+- ``cm[i, j]`` counts the pixels of true class ``i`` predicted as ``j``
+  (rows: target, columns: prediction), as in scikit-learn.
+- ``ignore_index``: target pixels with that value count nowhere; the
+  prediction there is not looked at.
+- ``zero_division=np.nan``: a per-class score that is 0/0 (for example the
+  Dice score of a class absent from both inputs) is NaN and is left out of the
+  macro and weighted averages. ``0.0`` or ``1.0`` may be passed instead.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from segcourse._validation import (
+    argument_error,
+    check_choice,
+    check_int,
+    check_label_map,
+    check_positive_int,
+    check_same_shape,
+    describe,
+    to_numpy,
+)
+from segcourse.metrics._common import AVERAGES, as_result, check_zero_division, divide, nanmean
+
+__all__ = [
+    "confusion_matrix",
+    "accuracy",
+    "balanced_accuracy",
+    "precision",
+    "recall",
+    "specificity",
+    "f1",
+    "dice",
+    "iou",
+    "matthews_corrcoef",
+    "ConfusionMatrix",
+]
+
+#: Largest number of classes of a dense confusion matrix (it holds num_classes**2 counts).
+MAX_CLASSES = 4096
+
+# Pixels are counted in chunks that stay in the CPU cache (a fresh full-size
+# index array would cost more in page faults than the counting itself), and
+# large inputs are split over a few threads (np.bincount and the ufuncs
+# release the GIL).
+_CHUNK = 1 << 17
+_PARALLEL_MIN = 1 << 20
+_executor: ThreadPoolExecutor | None = None
+
+
+def _num_workers() -> int:
+    try:
+        available = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        available = os.cpu_count() or 1
+    return max(1, min(available, 4))
+
+
+def _get_executor() -> ThreadPoolExecutor:
+    global _executor
+    if _executor is None:
+        _executor = ThreadPoolExecutor(max_workers=_num_workers(),
+                                       thread_name_prefix="segcourse-metrics")
+    return _executor
+
+
+# ---------------------------------------------------------------------------
+# Input checks and counting
+# ---------------------------------------------------------------------------
+
+def _unsigned(array: np.ndarray) -> np.ndarray:
+    """View a signed integer array as unsigned: negative values become huge."""
+    if array.dtype.kind == "i":
+        return array.view(array.dtype.str.replace("i", "u"))
+    return array
+
+
+def _as_integer(value, name: str, ignore_index) -> np.ndarray:
+    """An integer numpy array (booleans as a uint8 view, integer-valued floats converted)."""
+    array = to_numpy(value, name)
+    if array.dtype == bool:
+        return array.view(np.uint8)
+    if array.dtype.kind in "iu":
+        return array
+    return check_label_map(array, name, ignore_index=ignore_index)
+
+
+def _check_num_classes(num_classes, name="num_classes"):
+    num_classes = check_positive_int(num_classes, name, allow_none=True)
+    if num_classes is not None and num_classes > MAX_CLASSES:
+        raise argument_error(name, f"at most {MAX_CLASSES} (the confusion matrix holds "
+                             "num_classes**2 counts)", describe(num_classes))
+    return num_classes
+
+
+def _largest_label(array: np.ndarray, name: str, ignore_index, valid) -> int:
+    """Largest label of ``array`` where ``valid`` (-1 if none); negative labels raise."""
+    values = array if valid is None else array[valid]
+    if values.size == 0:
+        return -1
+    largest = int(_unsigned(values).max())
+    if array.dtype.kind == "i" and largest >= 2 ** (8 * array.dtype.itemsize - 1):
+        # a negative label: raise the standard error
+        check_label_map(values, name, ignore_index=ignore_index if name == "target" else None)
+    return largest
+
+
+def _infer_num_classes(pred, target, ignore_index, known=None) -> int:
+    valid = None if ignore_index is None else target != ignore_index
+    largest = max(_largest_label(pred, "pred", ignore_index, valid),
+                  _largest_label(target, "target", ignore_index, valid))
+    if largest < 0 and known is not None:
+        return known
+    if largest < 0:
+        raise argument_error("num_classes", "an integer when every pixel is ignored or the "
+                             "inputs are empty (it cannot be inferred)", "None")
+    if largest >= MAX_CLASSES:
+        name = "pred" if _largest_label(pred, "pred", ignore_index, valid) == largest else "target"
+        raise argument_error(name, f"a label map with fewer than {MAX_CLASSES} classes (an "
+                             "instance map belongs to iou_matrix)", f"a maximum of {largest}")
+    return largest + 1
+
+
+def _count_part(target, pred, num_classes, ignore_index):
+    """Flat confusion counts of two 1-D integer arrays, or None if a label is out of range."""
+    size = target.size
+    dump = num_classes * num_classes  # the bin of ignored pixels
+    counts = np.zeros(dump + 1, dtype=np.int64)
+    if size == 0:
+        return counts[:dump]
+    buffer = np.empty(min(_CHUNK, size), dtype=np.int64)
+    target_u, pred_u = _unsigned(target), _unsigned(pred)
+    for start in range(0, size, _CHUNK):
+        stop = min(start + _CHUNK, size)
+        t, p = target[start:stop], pred[start:stop]
+        index = buffer[: stop - start]
+        if ignore_index is None:
+            if target_u[start:stop].max() >= num_classes or pred_u[start:stop].max() >= num_classes:
+                return None
+        else:
+            valid = t != ignore_index
+            if (((target_u[start:stop] >= num_classes) & valid).any()
+                    or ((pred_u[start:stop] >= num_classes) & valid).any()):
+                return None
+        np.multiply(t, num_classes, out=index, dtype=np.int64, casting="unsafe")
+        np.add(index, p, out=index, dtype=np.int64, casting="unsafe")
+        if ignore_index is not None:
+            index[~valid] = dump
+        counts += np.bincount(index, minlength=dump + 1)
+    return counts[:dump]
+
+
+def _count(target, pred, num_classes, ignore_index) -> np.ndarray:
+    """The (C, C) confusion counts of two integer arrays of the same shape."""
+    target = target.reshape(-1)
+    pred = pred.reshape(-1)
+    size = target.size
+    workers = _num_workers()
+    if size >= _PARALLEL_MIN and workers > 1:
+        bounds = np.linspace(0, size, workers + 1).astype(int)
+        parts = list(_get_executor().map(
+            lambda i: _count_part(target[bounds[i]:bounds[i + 1]], pred[bounds[i]:bounds[i + 1]],
+                                  num_classes, ignore_index), range(workers)))
+        counts = None if any(part is None for part in parts) else sum(parts)
+    else:
+        counts = _count_part(target, pred, num_classes, ignore_index)
+    if counts is None:
+        _raise_out_of_range(pred, target, num_classes, ignore_index)
+    return counts.reshape(num_classes, num_classes)
+
+
+def _raise_out_of_range(pred, target, num_classes, ignore_index):
+    check_label_map(target, "target", num_classes=num_classes, ignore_index=ignore_index)
+    valid = Ellipsis if ignore_index is None else target != ignore_index
+    check_label_map(pred[valid], "pred", num_classes=num_classes)
+    raise AssertionError("a label was out of range but no check caught it")  # pragma: no cover
+
+
+def _prepare(pred, target, num_classes, ignore_index, known_classes=None):
+    """Checked integer arrays, the number of classes and whether the inputs are masks.
+
+    ``known_classes`` (the streaming accumulator's count so far) is used when
+    ``num_classes`` is None and nothing is left to infer it from.
+    """
+    num_classes = _check_num_classes(num_classes)
+    ignore_index = check_int(ignore_index, "ignore_index", allow_none=True)
+    pred_array = to_numpy(pred, "pred")
+    target_array = to_numpy(target, "target")
+    check_same_shape(pred_array, target_array, "pred", "target")
+    is_mask = pred_array.dtype == bool or target_array.dtype == bool
+    if is_mask:
+        if num_classes not in (None, 2):
+            raise argument_error("num_classes", "2 (or None) for boolean masks",
+                                 describe(num_classes))
+        num_classes = 2
+    pred_array = _as_integer(pred_array, "pred", None)
+    target_array = _as_integer(target_array, "target", ignore_index)
+    if num_classes is None:
+        num_classes = _infer_num_classes(pred_array, target_array, ignore_index,
+                                         known_classes)
+    return pred_array, target_array, num_classes, ignore_index, is_mask
+
+
+def _confusion(pred, target, num_classes, ignore_index):
+    pred, target, num_classes, ignore_index, is_mask = _prepare(pred, target, num_classes,
+                                                                ignore_index)
+    return _count(target, pred, num_classes, ignore_index), is_mask
+
+
+# ---------------------------------------------------------------------------
+# Scores from a confusion matrix (any leading batch axes)
+# ---------------------------------------------------------------------------
+
+def _resolve_average(average, num_classes: int, is_mask: bool) -> str:
+    if average is None:
+        return "binary" if is_mask else "macro"
+    check_choice(average, "average", AVERAGES)
+    if average == "binary" and num_classes != 2:
+        raise argument_error("average", "'binary' only for two classes (boolean masks or "
+                             f"num_classes=2); there are {num_classes} classes, so one of "
+                             "'micro', 'macro', 'weighted', 'none'", describe(average))
+    return average
+
+
+def _stat_scores(cm):
+    """True and false positives and negatives per class, from ``cm[..., target, pred]``."""
+    cm = np.asarray(cm, dtype=np.int64)
+    tp = np.diagonal(cm, axis1=-2, axis2=-1)
+    predicted = cm.sum(axis=-2)
+    actual = cm.sum(axis=-1)
+    total = cm.sum(axis=(-2, -1))[..., None]
+    fp = predicted - tp
+    fn = actual - tp
+    tn = total - tp - fp - fn
+    return tp, fp, fn, tn
+
+
+def _fraction(name, tp, fp, fn, tn):
+    """Numerator and denominator of a per-class score."""
+    if name == "precision":
+        return tp, tp + fp
+    if name == "recall":
+        return tp, tp + fn
+    if name == "specificity":
+        return tn, tn + fp
+    if name == "f1":
+        return 2 * tp, 2 * tp + fp + fn
+    if name == "iou":
+        return tp, tp + fp + fn
+    raise AssertionError(name)  # pragma: no cover
+
+
+def _class_score(name, cm, average, zero_division):
+    tp, fp, fn, tn = _stat_scores(cm)
+    numerator, denominator = _fraction(name, tp, fp, fn, tn)
+    if average == "micro":
+        return divide(numerator.sum(-1), denominator.sum(-1), zero_division)
+    per_class = divide(numerator, denominator, zero_division)
+    if average == "none":
+        return per_class
+    if average == "binary":
+        return per_class[..., 1]
+    if average == "macro":
+        return nanmean(per_class)
+    # weighted by support (target pixels of each class), over the defined scores
+    weights = np.where(np.isnan(per_class), 0, tp + fn)
+    return divide((weights * np.nan_to_num(per_class)).sum(-1), weights.sum(-1), zero_division)
+
+
+def _accuracy(cm, zero_division):
+    tp, fp, fn, tn = _stat_scores(cm)
+    return divide(tp.sum(-1), (tp + fn).sum(-1), zero_division)
+
+
+def _matthews(cm, zero_division):
+    cm = np.asarray(cm, dtype=np.float64)  # products of counts overflow int64
+    correct = np.trace(cm, axis1=-2, axis2=-1)
+    actual = cm.sum(axis=-1)
+    predicted = cm.sum(axis=-2)
+    total = cm.sum(axis=(-2, -1))
+    covariance = correct * total - (actual * predicted).sum(-1)
+    variance_pred = total ** 2 - (predicted ** 2).sum(-1)
+    variance_target = total ** 2 - (actual ** 2).sum(-1)
+    return divide(covariance, np.sqrt(variance_pred * variance_target), zero_division)
+
+
+def _score(name, cm, average, zero_division):
+    """Any score of this module from confusion matrices ``cm`` of shape (..., C, C)."""
+    if name == "accuracy":
+        return _accuracy(cm, zero_division)
+    if name == "balanced_accuracy":
+        return _class_score("recall", cm, "macro", zero_division)
+    if name == "matthews_corrcoef":
+        return _matthews(cm, zero_division)
+    return _class_score(name, cm, average, zero_division)
+
+
+def _functional(name, pred, target, num_classes, ignore_index, average, zero_division):
+    zero_division = check_zero_division(zero_division)
+    if average is not None:
+        check_choice(average, "average", AVERAGES)
+    cm, is_mask = _confusion(pred, target, num_classes, ignore_index)
+    average = _resolve_average(average, cm.shape[0], is_mask)
+    return as_result(_score(name, cm, average, zero_division))
+
+
+# ---------------------------------------------------------------------------
+# Public functions
+# ---------------------------------------------------------------------------
+
+def confusion_matrix(pred, target, *, num_classes=None, ignore_index=None):
+    r"""Confusion matrix of a predicted label map against the target.
+
+    .. math:: \mathrm{cm}_{ij} = \left|\{p : t_p = i,\ \hat{y}_p = j\}\right|
+
+    Rows are the target class, columns the predicted class (scikit-learn's
+    orientation), so the row sums are the class frequencies of the target and
+    the column sums those of the prediction. Every other score of this module
+    is computed from this one matrix.
+
+    Parameters
+    ----------
+    pred, target : array_like or torch.Tensor
+        Label maps (integers ``0..num_classes-1``) of the same shape: 2-D
+        images, 3-D volumes or batches of them. Boolean masks give the 2 x 2
+        matrix ``[[TN, FP], [FN, TP]]``.
+    num_classes : int, optional
+        Number of classes ``C``; inferred as ``max(pred.max(), target.max()) + 1``
+        over the pixels that are not ignored when None (always 2 for boolean
+        masks). Pass it whenever a class may be missing from the data.
+    ignore_index : int, optional
+        Target value whose pixels count nowhere (for example 255 for unlabeled
+        borders). The prediction at those pixels is not checked.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(C, C)`` int64 counts.
+
+    Raises
+    ------
+    ValueError
+        Shapes differ, a label is negative (other than ``ignore_index``) or
+        ``>= num_classes``, a float map holds non-integer values, or nothing
+        is left to infer ``num_classes`` from.
+    TypeError
+        An input is not an array or tensor of numbers.
+
+    Notes
+    -----
+    Pixels are counted with one ``np.bincount`` over ``target * C + pred``,
+    in cache-sized chunks (threads for large inputs). All pixels of a batch
+    are pooled; :class:`ConfusionMatrix` keeps one matrix per image as well.
+
+    References
+    ----------
+    .. [1] scikit-learn, ``sklearn.metrics.confusion_matrix``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> target = np.array([[0, 0, 1], [1, 2, 2]])
+    >>> pred = np.array([[0, 1, 1], [1, 2, 0]])
+    >>> confusion_matrix(pred, target)
+    array([[1, 1, 0],
+           [0, 2, 0],
+           [1, 0, 1]])
+    >>> confusion_matrix(pred > 0, target > 0)  # boolean masks: [[TN, FP], [FN, TP]]
+    array([[1, 1],
+           [1, 3]])
+    """
+    cm, _ = _confusion(pred, target, num_classes, ignore_index)
+    return cm
+
+
+def accuracy(pred, target, *, num_classes=None, ignore_index=None, zero_division=np.nan):
+    r"""Pixel accuracy: the fraction of (non-ignored) pixels labelled correctly.
+
+    .. math:: \mathrm{accuracy} = \frac{\sum_c \mathrm{cm}_{cc}}{\sum_{ij} \mathrm{cm}_{ij}}
+
+    Parameters
+    ----------
+    pred, target : array_like or torch.Tensor
+        Label maps or boolean masks of the same shape (see :func:`confusion_matrix`).
+    num_classes : int, optional
+        Number of classes; inferred when None.
+    ignore_index : int, optional
+        Target value whose pixels count nowhere.
+    zero_division : float, default np.nan
+        Returned when there is no pixel to score (every pixel ignored).
+
+    Returns
+    -------
+    float
+
+    Notes
+    -----
+    Accuracy is dominated by the largest class: a model that predicts only
+    background on images that are 95 % background scores 0.95. Chapter 04
+    contrasts it with :func:`balanced_accuracy`. For single-label maps it
+    equals the micro-averaged precision, recall and F1.
+
+    References
+    ----------
+    .. [1] J. Jordan, "Evaluating image segmentation models", 2018.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> target = np.array([0, 0, 0, 0, 0, 0, 0, 0, 1, 1])
+    >>> pred = np.zeros(10, dtype=int)  # predicts background everywhere
+    >>> accuracy(pred, target)
+    0.8
+    """
+    return _functional("accuracy", pred, target, num_classes, ignore_index, "micro",
+                       zero_division)
+
+
+def balanced_accuracy(pred, target, *, num_classes=None, ignore_index=None,
+                      zero_division=np.nan):
+    r"""Balanced accuracy: the mean over classes of the recall.
+
+    .. math:: \mathrm{balanced\ accuracy} = \frac{1}{|K|} \sum_{c \in K}
+              \frac{\mathrm{TP}_c}{\mathrm{TP}_c + \mathrm{FN}_c}
+
+    where :math:`K` is the set of classes present in the target.
+
+    Parameters
+    ----------
+    pred, target : array_like or torch.Tensor
+        Label maps or boolean masks of the same shape.
+    num_classes : int, optional
+        Number of classes; inferred when None.
+    ignore_index : int, optional
+        Target value whose pixels count nowhere.
+    zero_division : float, default np.nan
+        Recall of a class absent from the target (0/0). With the default NaN
+        such classes are left out, as scikit-learn's
+        ``balanced_accuracy_score`` does; with 0.0 or 1.0 they are averaged in.
+
+    Returns
+    -------
+    float
+        NaN when no pixel is left (every pixel ignored).
+
+    Notes
+    -----
+    For boolean masks this is (sensitivity + specificity) / 2. It is the
+    macro-averaged :func:`recall`.
+
+    References
+    ----------
+    .. [1] K. H. Brodersen et al., "The balanced accuracy and its posterior
+       distribution", ICPR 2010.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> target = np.array([0, 0, 0, 0, 0, 0, 0, 0, 1, 1])
+    >>> pred = np.zeros(10, dtype=int)
+    >>> balanced_accuracy(pred, target)  # (8/8 + 0/2) / 2
+    0.5
+    """
+    return _functional("balanced_accuracy", pred, target, num_classes, ignore_index, "macro",
+                       zero_division)
+
+
+def precision(pred, target, *, num_classes=None, ignore_index=None, average=None,
+              zero_division=np.nan):
+    r"""Precision (positive predictive value): how much of the prediction is right.
+
+    .. math:: \mathrm{precision}_c = \frac{\mathrm{TP}_c}{\mathrm{TP}_c + \mathrm{FP}_c}
+
+    Parameters
+    ----------
+    pred, target : array_like or torch.Tensor
+        Label maps or boolean masks of the same shape.
+    num_classes : int, optional
+        Number of classes; inferred when None.
+    ignore_index : int, optional
+        Target value whose pixels count nowhere.
+    average : {'binary', 'micro', 'macro', 'weighted', 'none'}, optional
+        How classes are combined. Default: ``'binary'`` (the foreground class)
+        for boolean masks, ``'macro'`` for label maps. ``'micro'`` pools the
+        counts of every class; ``'macro'`` is the mean of the per-class scores
+        (NaN left out); ``'weighted'`` weights them by the number of target
+        pixels of the class; ``'none'`` returns the per-class array.
+    zero_division : float, default np.nan
+        Value of a 0/0 score: the precision of a class that is never predicted.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        A float, or the per-class array for ``average='none'``.
+
+    Notes
+    -----
+    - A class never predicted has precision 0/0: NaN, left out of the macro
+      and weighted averages (scikit-learn with ``zero_division=np.nan`` does
+      the same).
+    - A missed object (empty prediction, non-empty target) gives a binary
+      precision of NaN, not 0: the prediction contains nothing to be wrong
+      about. Its recall is 0.
+    - Every pixel ignored: NaN.
+    - ``'weighted'`` when every class with a defined precision has no target
+      pixel (so all weights are 0): ``zero_division`` (NaN). scikit-learn's
+      ``precision_score`` falls back to the unweighted mean of those
+      precisions there.
+
+    References
+    ----------
+    .. [1] Metrics Reloaded: L. Maier-Hein et al., Nature Methods 21, 2024.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> target = np.array([0, 0, 1, 1, 2, 2])
+    >>> pred = np.array([0, 1, 1, 1, 2, 0])
+    >>> precision(pred, target, average="none")  # 1/2, 2/3, 1/1
+    array([0.5  , 0.667, 1.   ])
+    >>> precision(pred, target, average="micro")  # 4 right out of 6
+    0.667
+    """
+    return _functional("precision", pred, target, num_classes, ignore_index, average,
+                       zero_division)
+
+
+def recall(pred, target, *, num_classes=None, ignore_index=None, average=None,
+           zero_division=np.nan):
+    r"""Recall (sensitivity, true positive rate): how much of the target is found.
+
+    .. math:: \mathrm{recall}_c = \frac{\mathrm{TP}_c}{\mathrm{TP}_c + \mathrm{FN}_c}
+
+    Parameters
+    ----------
+    pred, target : array_like or torch.Tensor
+        Label maps or boolean masks of the same shape.
+    num_classes : int, optional
+        Number of classes; inferred when None.
+    ignore_index : int, optional
+        Target value whose pixels count nowhere.
+    average : {'binary', 'micro', 'macro', 'weighted', 'none'}, optional
+        As in :func:`precision`.
+    zero_division : float, default np.nan
+        Value of a 0/0 score: the recall of a class absent from the target.
+
+    Returns
+    -------
+    float or numpy.ndarray
+
+    Notes
+    -----
+    - A class absent from the target has recall 0/0: NaN, left out of the
+      averages. Both masks empty: NaN.
+    - A missed object: recall 0.
+    - The macro average is :func:`balanced_accuracy`.
+
+    References
+    ----------
+    .. [1] Metrics Reloaded: L. Maier-Hein et al., Nature Methods 21, 2024.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> target = np.array([0, 0, 1, 1, 2, 2])
+    >>> pred = np.array([0, 1, 1, 1, 2, 0])
+    >>> recall(pred, target, average="none")  # 1/2, 2/2, 1/2
+    array([0.5, 1. , 0.5])
+    >>> recall(np.array([False, False]), np.array([False, True]))  # a missed object
+    0.0
+    """
+    return _functional("recall", pred, target, num_classes, ignore_index, average,
+                       zero_division)
+
+
+def specificity(pred, target, *, num_classes=None, ignore_index=None, average=None,
+                zero_division=np.nan):
+    r"""Specificity (true negative rate): how much of the rest is left alone.
+
+    .. math:: \mathrm{specificity}_c = \frac{\mathrm{TN}_c}{\mathrm{TN}_c + \mathrm{FP}_c}
+
+    Parameters
+    ----------
+    pred, target : array_like or torch.Tensor
+        Label maps or boolean masks of the same shape.
+    num_classes : int, optional
+        Number of classes; inferred when None.
+    ignore_index : int, optional
+        Target value whose pixels count nowhere.
+    average : {'binary', 'micro', 'macro', 'weighted', 'none'}, optional
+        As in :func:`precision` (``'weighted'`` weights by target pixels of
+        the class, as for the other scores).
+    zero_division : float, default np.nan
+        Value of a 0/0 score: a class that covers every target pixel has no
+        negatives.
+
+    Returns
+    -------
+    float or numpy.ndarray
+
+    Notes
+    -----
+    One-vs-rest per class: :math:`\mathrm{TN}_c` counts the pixels that are
+    neither class ``c`` in the target nor predicted as ``c``. For masks the
+    binary specificity is the recall of the background. scikit-learn has no
+    specificity function; it equals the recall of the negated masks.
+    A class covering every target pixel has no negatives: 0/0, NaN. If no
+    class with a defined specificity has target pixels, ``'weighted'`` is
+    ``zero_division`` (its weights are all 0).
+
+    References
+    ----------
+    .. [1] Metrics Reloaded: L. Maier-Hein et al., Nature Methods 21, 2024.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> target = np.array([False, False, False, True])
+    >>> pred = np.array([True, False, False, True])
+    >>> specificity(pred, target)  # 2 of the 3 background pixels kept
+    0.667
+    """
+    return _functional("specificity", pred, target, num_classes, ignore_index, average,
+                       zero_division)
+
+
+def f1(pred, target, *, num_classes=None, ignore_index=None, average=None,
+       zero_division=np.nan):
+    r"""F1 score, the harmonic mean of precision and recall; the same as :func:`dice`.
+
+    .. math:: F_{1,c} = \frac{2\,\mathrm{TP}_c}{2\,\mathrm{TP}_c + \mathrm{FP}_c + \mathrm{FN}_c}
+
+    Parameters
+    ----------
+    pred, target : array_like or torch.Tensor
+        Label maps or boolean masks of the same shape.
+    num_classes : int, optional
+        Number of classes; inferred when None.
+    ignore_index : int, optional
+        Target value whose pixels count nowhere.
+    average : {'binary', 'micro', 'macro', 'weighted', 'none'}, optional
+        As in :func:`precision`.
+    zero_division : float, default np.nan
+        Value of a 0/0 score: a class absent from both inputs.
+
+    Returns
+    -------
+    float or numpy.ndarray
+
+    Notes
+    -----
+    - A class absent from both inputs: NaN, left out of the macro average.
+      Both masks empty: NaN (pass ``zero_division=1.0`` to call agreement on
+      an empty image perfect).
+    - A missed object: 0.
+    - The per-class value is :func:`dice`; :math:`F_1 = 2\,\mathrm{IoU} / (1 + \mathrm{IoU})`.
+      The micro average of single-label maps equals :func:`accuracy`.
+
+    References
+    ----------
+    .. [1] C. J. van Rijsbergen, Information Retrieval, 1979.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> target = np.array([False, True, True, True])
+    >>> pred = np.array([True, True, True, False])
+    >>> f1(pred, target)  # 2*2 / (2*2 + 1 + 1)
+    0.667
+    """
+    return _functional("f1", pred, target, num_classes, ignore_index, average, zero_division)
+
+
+def dice(pred, target, *, num_classes=None, ignore_index=None, average=None,
+         zero_division=np.nan):
+    r"""Sørensen-Dice coefficient: the overlap of prediction and target (equal to F1).
+
+    .. math:: D_c = \frac{2 |P_c \cap T_c|}{|P_c| + |T_c|}
+              = \frac{2\,\mathrm{TP}_c}{2\,\mathrm{TP}_c + \mathrm{FP}_c + \mathrm{FN}_c}
+
+    Parameters
+    ----------
+    pred, target : array_like or torch.Tensor
+        Label maps or boolean masks of the same shape.
+    num_classes : int, optional
+        Number of classes; inferred when None.
+    ignore_index : int, optional
+        Target value whose pixels count nowhere.
+    average : {'binary', 'micro', 'macro', 'weighted', 'none'}, optional
+        As in :func:`precision`.
+    zero_division : float, default np.nan
+        Value of a 0/0 score: a class absent from both inputs.
+
+    Returns
+    -------
+    float or numpy.ndarray
+
+    Notes
+    -----
+    - A class absent from both inputs: NaN, left out of the macro average.
+    - Both masks empty: NaN by default (0/0). The references differ here:
+      MONAI's ``compute_dice`` gives NaN (``ignore_empty=True``, its default)
+      or 1 (``ignore_empty=False``); torchmetrics' ``dice_score`` gives NaN
+      but its ``binary_f1_score`` gives 0; scikit-learn's ``f1_score`` gives
+      its ``zero_division`` (0 by default, with a warning). We never return a
+      silent 0 or 1: pass ``zero_division=1.0`` to call agreement on an
+      empty image perfect.
+    - A missed object (empty prediction): 0.
+    - :math:`D = 2\,\mathrm{IoU} / (1 + \mathrm{IoU})`, so Dice >= IoU, and
+      both rank two predictions of one image the same way.
+
+    References
+    ----------
+    .. [1] L. R. Dice, "Measures of the amount of ecologic association between
+       species", Ecology 26, 1945.
+    .. [2] F. Milletari et al., "V-Net", 3DV 2016.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> target = np.array([[0, 1, 1], [0, 1, 1]], dtype=bool)
+    >>> pred = np.array([[1, 1, 1], [0, 0, 1]], dtype=bool)
+    >>> dice(pred, target)  # 2*3 / (4 + 4)
+    0.75
+    >>> dice(np.zeros(4, bool), np.zeros(4, bool))  # both empty
+    nan
+    """
+    return _functional("f1", pred, target, num_classes, ignore_index, average, zero_division)
+
+
+def iou(pred, target, *, num_classes=None, ignore_index=None, average=None,
+        zero_division=np.nan):
+    r"""Intersection over union (Jaccard index) of prediction and target.
+
+    .. math:: \mathrm{IoU}_c = \frac{|P_c \cap T_c|}{|P_c \cup T_c|}
+              = \frac{\mathrm{TP}_c}{\mathrm{TP}_c + \mathrm{FP}_c + \mathrm{FN}_c}
+
+    Parameters
+    ----------
+    pred, target : array_like or torch.Tensor
+        Label maps or boolean masks of the same shape.
+    num_classes : int, optional
+        Number of classes; inferred when None.
+    ignore_index : int, optional
+        Target value whose pixels count nowhere.
+    average : {'binary', 'micro', 'macro', 'weighted', 'none'}, optional
+        As in :func:`precision`. ``'macro'`` over label maps is the usual
+        "mean IoU" (mIoU) of semantic segmentation benchmarks.
+    zero_division : float, default np.nan
+        Value of a 0/0 score: a class absent from both inputs.
+
+    Returns
+    -------
+    float or numpy.ndarray
+
+    Notes
+    -----
+    - A class absent from both inputs: NaN, left out of the macro average.
+      The references agree on the average but not on the per-class value:
+      scikit-learn's ``jaccard_score`` scores only the labels present (a
+      label passed explicitly gets its ``zero_division``, 0, with a
+      warning); torchmetrics' ``mean_iou(per_class=True)`` reports -1 and
+      ``multiclass_jaccard_index(average="none")`` reports 0.
+    - Both masks empty: NaN. A missed object: 0.
+    - :math:`\mathrm{IoU} = D / (2 - D)` with :math:`D` the Dice score.
+    - The micro average pools TP, FP and FN over classes; for single-label
+      maps it is :math:`a / (2 - a)` with :math:`a` the accuracy.
+
+    References
+    ----------
+    .. [1] P. Jaccard, "The distribution of the flora in the alpine zone",
+       New Phytologist 11, 1912.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> target = np.array([[0, 1, 1], [0, 1, 1]], dtype=bool)
+    >>> pred = np.array([[1, 1, 1], [0, 0, 1]], dtype=bool)
+    >>> iou(pred, target)  # 3 / 5
+    0.6
+    >>> iou(np.array([0, 0, 2]), np.array([0, 2, 2]), num_classes=3, average="none")
+    array([0.5, nan, 0.5])
+    """
+    return _functional("iou", pred, target, num_classes, ignore_index, average, zero_division)
+
+
+def matthews_corrcoef(pred, target, *, num_classes=None, ignore_index=None,
+                      zero_division=np.nan):
+    r"""Matthews correlation coefficient (multi-class form of Gorodkin).
+
+    .. math:: \mathrm{MCC} = \frac{c\,s - \sum_k p_k t_k}
+              {\sqrt{\left(s^2 - \sum_k p_k^2\right)\left(s^2 - \sum_k t_k^2\right)}}
+
+    with :math:`c` the correctly labelled pixels, :math:`s` all pixels,
+    :math:`p_k` and :math:`t_k` the pixels predicted as and truly of class
+    :math:`k`. For masks it is the familiar
+    :math:`(\mathrm{TP}\,\mathrm{TN} - \mathrm{FP}\,\mathrm{FN}) / \sqrt{\cdots}`.
+
+    Parameters
+    ----------
+    pred, target : array_like or torch.Tensor
+        Label maps or boolean masks of the same shape.
+    num_classes : int, optional
+        Number of classes; inferred when None.
+    ignore_index : int, optional
+        Target value whose pixels count nowhere.
+    zero_division : float, default np.nan
+        Returned when the denominator is 0: the target or the prediction
+        holds a single class (for example both masks empty).
+
+    Returns
+    -------
+    float
+        In [-1, 1]; 0 for a prediction no better than chance.
+
+    Notes
+    -----
+    When the prediction or the target is constant the coefficient is 0/0.
+    The references differ there: scikit-learn's ``matthews_corrcoef``
+    returns 0.0; torchmetrics' returns 1 when prediction and target are the
+    same constant map and 0 otherwise. We return ``zero_division`` (NaN by
+    default).
+
+    References
+    ----------
+    .. [1] B. W. Matthews, Biochimica et Biophysica Acta 405, 1975.
+    .. [2] J. Gorodkin, "Comparing two K-category assignments by a K-category
+       correlation coefficient", Comput. Biol. Chem. 28, 2004.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> target = np.array([False, False, True, True])
+    >>> pred = np.array([False, True, True, True])
+    >>> matthews_corrcoef(pred, target)  # (2*1 - 1*0) / sqrt(3*2*2*1) = 1/sqrt(3)
+    0.577
+    """
+    return _functional("matthews_corrcoef", pred, target, num_classes, ignore_index, "micro",
+                       zero_division)
+
+
+# ---------------------------------------------------------------------------
+# Streaming accumulator
+# ---------------------------------------------------------------------------
+
+_REDUCTIONS = ("dataset", "mean_per_image", "per_image")
+
+
+class ConfusionMatrix:
+    r"""Streaming confusion matrix: score a whole dataset one batch at a time.
+
+    Each :meth:`update` adds a batch; every pixel score of this module is then
+    available as a method, either for the dataset (all pixels pooled into one
+    matrix) or per image. Only ``C x C`` counts per image are kept, never the
+    maps themselves.
+
+    Parameters
+    ----------
+    num_classes : int, optional
+        Number of classes. When None it is inferred from the data seen so far
+        (and grows if a later batch holds a larger label); boolean masks
+        always have 2.
+    ignore_index : int, optional
+        Target value whose pixels count nowhere.
+    keep_per_image : bool, default True
+        Keep one matrix per image (``C x C`` integers each), needed for
+        ``reduce='mean_per_image'`` and ``'per_image'``.
+
+    Attributes
+    ----------
+    matrix : numpy.ndarray
+        ``(C, C)`` counts over everything seen (rows target, columns prediction).
+    per_image : numpy.ndarray
+        ``(N, C, C)`` counts of each image, in the order they were added.
+    num_images : int
+        Images added so far.
+
+    Notes
+    -----
+    Every score method takes ``reduce``:
+
+    - ``'dataset'`` (default): the score of the pooled matrix. Large images
+      and frequent classes weigh more; a class absent from one image still
+      counts in the others. This is how semantic segmentation benchmarks
+      report mIoU.
+    - ``'mean_per_image'``: the score of each image, then their mean over the
+      images where it is defined (NaN left out). Every image weighs the same,
+      as in medical imaging where each patient counts once. With boolean
+      masks an image whose masks are both empty has a Dice of NaN and drops
+      out of this mean.
+    - ``'per_image'``: the array of per-image scores, shape ``(N,)`` (or
+      ``(N, C)`` for ``average='none'``).
+
+    The two reductions generally differ; chapter 04 shows by how much.
+
+    References
+    ----------
+    .. [1] Metrics Reloaded: L. Maier-Hein et al., Nature Methods 21, 2024
+       (aggregation of per-image scores).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> scores = ConfusionMatrix()
+    >>> big = np.zeros((1, 4, 4), bool); big[0, :2] = True
+    >>> scores = scores.update(big, big)                     # perfect on a large object
+    >>> small_target = np.zeros((1, 4, 4), bool); small_target[0, 0, 0] = True
+    >>> scores = scores.update(np.zeros((1, 4, 4), bool), small_target)  # misses a small one
+    >>> scores.matrix
+    array([[23,  0],
+           [ 1,  8]])
+    >>> scores.dice()                                        # pooled: 2*8 / (2*8 + 1)
+    0.941
+    >>> scores.dice(reduce="mean_per_image")                 # (1 + 0) / 2
+    0.5
+    >>> scores.dice(reduce="per_image")
+    array([1., 0.])
+    """
+
+    def __init__(self, num_classes=None, *, ignore_index=None, keep_per_image=True):
+        self._fixed_classes = _check_num_classes(num_classes)
+        self.ignore_index = check_int(ignore_index, "ignore_index", allow_none=True)
+        if not isinstance(keep_per_image, bool):
+            raise argument_error("keep_per_image", "True or False", describe(keep_per_image),
+                                 type_error=True)
+        self.keep_per_image = keep_per_image
+        self.reset()
+
+    def reset(self):
+        """Forget everything seen so far."""
+        self.num_classes = self._fixed_classes
+        self._is_mask = None
+        self._matrix = None if self.num_classes is None else np.zeros(
+            (self.num_classes, self.num_classes), dtype=np.int64)
+        self._per_image = []
+        self.num_images = 0
+        return self
+
+    def __repr__(self):
+        return (f"ConfusionMatrix(num_classes={self.num_classes}, "
+                f"ignore_index={self.ignore_index}, num_images={self.num_images})")
+
+    def update(self, pred, target, *, batched=True):
+        """Add a batch of predictions and targets.
+
+        Parameters
+        ----------
+        pred, target : array_like or torch.Tensor
+            Label maps or boolean masks of the same shape. With
+            ``batched=True`` the first axis indexes the images, ``(N, H, W)``
+            or ``(N, D, H, W)``; with ``batched=False`` the whole array is one
+            image (a 2-D image or a 3-D volume).
+        batched : bool, default True
+            Whether the first axis is the batch axis.
+
+        Returns
+        -------
+        ConfusionMatrix
+            ``self``, so that calls can be chained.
+        """
+        if not isinstance(batched, bool):
+            raise argument_error("batched", "True or False", describe(batched), type_error=True)
+        pred, target, num_classes, ignore_index, is_mask = _prepare(
+            pred, target, self._fixed_classes, self.ignore_index, self.num_classes)
+        if self._is_mask is not None and is_mask != self._is_mask:
+            seen = "boolean masks" if self._is_mask else "label maps"
+            raise argument_error("pred", f"{seen}, like the earlier batches",
+                                 describe(pred))
+        if batched and pred.ndim < 1:
+            raise argument_error("pred", "a batch with a leading image axis (or pass "
+                                 "batched=False)", "a 0-D array")
+        self._is_mask = is_mask
+        self._grow(num_classes)
+        images = zip(pred, target, strict=True) if batched else [(pred, target)]
+        for pred_image, target_image in images:
+            counts = _count(target_image, pred_image, self.num_classes, ignore_index)
+            self._matrix += counts
+            if self.keep_per_image:
+                self._per_image.append(counts)
+            self.num_images += 1
+        return self
+
+    def _grow(self, num_classes):
+        if self.num_classes is not None and num_classes <= self.num_classes:
+            return
+        old = 0 if self.num_classes is None else self.num_classes
+        self.num_classes = num_classes
+        grown = np.zeros((num_classes, num_classes), dtype=np.int64)
+        if self._matrix is not None:
+            grown[:old, :old] = self._matrix
+        self._matrix = grown
+        self._per_image = [np.pad(m, ((0, num_classes - old), (0, num_classes - old)))
+                           for m in self._per_image]
+
+    @property
+    def matrix(self) -> np.ndarray:
+        self._require_data()
+        return self._matrix.copy()
+
+    @property
+    def per_image(self) -> np.ndarray:
+        self._require_data()
+        if not self.keep_per_image:
+            raise ValueError("ConfusionMatrix(keep_per_image=False) keeps no per-image "
+                             "matrices; create it with keep_per_image=True.")
+        if not self._per_image:
+            return np.zeros((0, self.num_classes, self.num_classes), dtype=np.int64)
+        return np.stack(self._per_image)
+
+    def _require_data(self):
+        if self.num_classes is None:
+            raise ValueError("ConfusionMatrix has no data and no num_classes yet: call "
+                             "update(pred, target) first.")
+
+    def _compute(self, name, average, zero_division, reduce):
+        zero_division = check_zero_division(zero_division)
+        check_choice(reduce, "reduce", _REDUCTIONS)
+        if average is not None:
+            check_choice(average, "average", AVERAGES)
+        self._require_data()
+        average = _resolve_average(average, self.num_classes, bool(self._is_mask))
+        if reduce == "dataset":
+            return as_result(_score(name, self._matrix, average, zero_division))
+        per_image = np.asarray(_score(name, self.per_image, average, zero_division))
+        if reduce == "per_image":
+            return per_image
+        return as_result(nanmean(per_image, axis=0))
+
+    def accuracy(self, *, zero_division=np.nan, reduce="dataset"):
+        """Pixel accuracy, see :func:`accuracy`."""
+        return self._compute("accuracy", "micro", zero_division, reduce)
+
+    def balanced_accuracy(self, *, zero_division=np.nan, reduce="dataset"):
+        """Balanced accuracy, see :func:`balanced_accuracy`."""
+        return self._compute("balanced_accuracy", "macro", zero_division, reduce)
+
+    def precision(self, *, average=None, zero_division=np.nan, reduce="dataset"):
+        """Precision, see :func:`precision`."""
+        return self._compute("precision", average, zero_division, reduce)
+
+    def recall(self, *, average=None, zero_division=np.nan, reduce="dataset"):
+        """Recall, see :func:`recall`."""
+        return self._compute("recall", average, zero_division, reduce)
+
+    def specificity(self, *, average=None, zero_division=np.nan, reduce="dataset"):
+        """Specificity, see :func:`specificity`."""
+        return self._compute("specificity", average, zero_division, reduce)
+
+    def f1(self, *, average=None, zero_division=np.nan, reduce="dataset"):
+        """F1 score, see :func:`f1`."""
+        return self._compute("f1", average, zero_division, reduce)
+
+    def dice(self, *, average=None, zero_division=np.nan, reduce="dataset"):
+        """Dice coefficient, see :func:`dice`."""
+        return self._compute("f1", average, zero_division, reduce)
+
+    def iou(self, *, average=None, zero_division=np.nan, reduce="dataset"):
+        """Intersection over union, see :func:`iou`."""
+        return self._compute("iou", average, zero_division, reduce)
+
+    def matthews_corrcoef(self, *, zero_division=np.nan, reduce="dataset"):
+        """Matthews correlation coefficient, see :func:`matthews_corrcoef`."""
+        return self._compute("matthews_corrcoef", "micro", zero_division, reduce)

@@ -1,0 +1,403 @@
+"""Tests of segcourse.metrics.objects: IoU, matching, AP and mAP against pycocotools."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import math
+
+import numpy as np
+import pytest
+import torch
+from pycocotools import mask as mask_utils
+from pycocotools.coco import COCO
+from pycocotools.cocoeval import COCOeval
+
+from segcourse.metrics import (
+    COCO_IOU_THRESHOLDS,
+    average_precision,
+    iou_matrix,
+    match_instances,
+    mean_average_precision,
+)
+
+
+def _row_masks(width, *ranges):
+    """A (K, 1, width) stack: mask k covers the columns of ranges[k] (a list of (start, stop))."""
+    masks = np.zeros((len(ranges), 1, width), bool)
+    for k, spans in enumerate(ranges):
+        for start, stop in spans:
+            masks[k, 0, start:stop] = True
+    return masks
+
+
+# ---------------------------------------------------------------------------
+# IoU matrix
+# ---------------------------------------------------------------------------
+
+def test_iou_matrix_literal_from_instance_maps_and_stacks():
+    target = np.array([[1, 1, 0, 0],
+                       [1, 1, 0, 2]])
+    pred = np.array([[1, 1, 1, 0],
+                     [0, 0, 0, 0]])
+    np.testing.assert_allclose(iou_matrix(pred, target), [[2 / 5, 0]])
+    target_stack = np.stack([target == 1, target == 2])
+    np.testing.assert_allclose(iou_matrix((pred == 1)[None], target), [[2 / 5, 0]])
+    np.testing.assert_allclose(iou_matrix((pred == 1)[None], target_stack), [[2 / 5, 0]])
+    # overlapping masks are fine in a stack
+    masks = _row_masks(5, [(0, 4)], [(2, 5)], [(0, 5)])
+    np.testing.assert_allclose(iou_matrix(masks, masks), [[1, 2 / 5, 4 / 5],
+                                                          [2 / 5, 1, 3 / 5],
+                                                          [4 / 5, 3 / 5, 1]])
+
+
+def test_iou_matrix_ids_in_increasing_order_and_empty_sets():
+    target = np.array([[7, 0, 3]])
+    pred = np.array([[0, 0, 3]])
+    np.testing.assert_allclose(iou_matrix(pred, target), [[1, 0]])  # columns: ids 3, 7
+    assert iou_matrix(np.zeros((1, 3), int), target).shape == (0, 2)
+    assert iou_matrix(np.zeros((0, 1, 3), bool), np.zeros((0, 1, 3), bool)).shape == (0, 0)
+    empty_masks = np.zeros((1, 1, 3), bool)
+    assert iou_matrix(empty_masks, empty_masks)[0, 0] == 0.0  # two empty masks: 0, not 0/0
+
+
+@pytest.mark.parametrize("num_pred, num_target, shape", [
+    (4, 3, (6, 7)),         # few overlapping pairs: counted box by box
+    (30, 25, (9, 11)),      # almost every pair overlaps: one matrix product
+    (5, 6, (4, 5, 6)),      # 3-D instances
+])
+def test_iou_matrix_brute_force_torch_and_transpose_symmetry(num_pred, num_target, shape):
+    rng = np.random.default_rng(num_pred)
+    pred = rng.random((num_pred, *shape)) < 0.3
+    target = rng.random((num_target, *shape)) < 0.3
+    pred[0] = False  # an empty mask
+    target[-1] = False
+    target[0] = pred[1]
+    forward = iou_matrix(torch.from_numpy(pred), target)
+    np.testing.assert_allclose(forward, iou_matrix(target, pred).T)
+    for k in range(num_pred):
+        for j in range(num_target):
+            union = (pred[k] | target[j]).sum()
+            expected = (pred[k] & target[j]).sum() / union if union else 0.0
+            assert forward[k, j] == pytest.approx(expected, abs=1e-15)
+    assert forward[1, 0] == 1.0
+
+
+# ---------------------------------------------------------------------------
+# Matching
+# ---------------------------------------------------------------------------
+
+def test_greedy_and_hungarian_matching_literal():
+    # targets X (columns 0-9) and Y (10-19); prediction A covers both, B is exactly Y.
+    targets = _row_masks(20, [(0, 10)], [(10, 20)])
+    preds = _row_masks(20, [(0, 20)], [(10, 20)])
+    np.testing.assert_allclose(iou_matrix(preds, targets), [[1 / 2, 1 / 2], [0, 1]])
+    greedy = match_instances(preds, targets, scores=[0.9, 0.8])
+    # A chooses first; X and Y tie at 1/2 and the later target (Y) wins, as in pycocotools.
+    assert greedy.pairs.tolist() == [[0, 1]]
+    assert greedy.false_positives.tolist() == [1]
+    assert greedy.false_negatives.tolist() == [0]
+    assert (greedy.num_true_positives, greedy.num_false_positives,
+            greedy.num_false_negatives) == (1, 1, 1)
+    hungarian = match_instances(preds, targets, method="hungarian")
+    assert hungarian.pairs.tolist() == [[0, 0], [1, 1]]
+    np.testing.assert_allclose(hungarian.ious, [1 / 2, 1])
+    assert hungarian.false_positives.size == 0 and hungarian.false_negatives.size == 0
+    # without scores the given order chooses; with B first, both get a partner
+    assert match_instances(preds, targets).pairs.tolist() == [[0, 1]]
+    assert match_instances(preds, targets, scores=[0.1, 0.8]).pairs.tolist() == [[0, 0], [1, 1]]
+    # above 1/2 only B matches
+    strict = match_instances(preds, targets, iou_threshold=0.6, scores=[0.9, 0.8])
+    assert strict.pairs.tolist() == [[1, 1]]
+    assert strict.false_positives.tolist() == [0]
+
+
+@pytest.mark.parametrize("seed", range(15))
+def test_greedy_equals_hungarian_for_instance_maps(seed):
+    rng = np.random.default_rng(seed)
+    target = np.kron(rng.integers(0, 6, size=(4, 4)), np.ones((3, 3), int))
+    pred = np.where(rng.random(target.shape) < 0.8, target, rng.integers(0, 6, target.shape))
+    for threshold in (0.5, 0.7):
+        greedy = match_instances(pred, target, iou_threshold=threshold,
+                                 scores=rng.random(len(np.unique(pred[pred > 0]))))
+        hungarian = match_instances(pred, target, iou_threshold=threshold, method="hungarian")
+        assert greedy.pairs.tolist() == hungarian.pairs.tolist()
+        assert (greedy.ious >= threshold).all()
+        total = greedy.num_true_positives + greedy.num_false_negatives
+        assert total == len(np.unique(target[target > 0]))
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda: iou_matrix(np.zeros((2, 3), bool), np.zeros((1, 2, 3), bool)), ValueError,
+     "3-D or 4-D"),
+    (lambda: iou_matrix(np.zeros((2, 3, 4, 5, 6), int), np.zeros((2, 3), int)), ValueError,
+     "2-D or 3-D"),
+    (lambda: iou_matrix(np.zeros((1, 2, 3), bool), np.zeros((1, 3, 2), bool)), ValueError,
+     "same shape"),
+    (lambda: iou_matrix(np.array([[0, -1]]), np.array([[0, 1]])), ValueError, "values >= 0"),
+    (lambda: iou_matrix(np.array([[0, 1.5]]), np.array([[0, 1]])), ValueError,
+     "integer label map"),
+    (lambda: match_instances(np.array([[1]]), np.array([[1]]), iou_threshold=0), ValueError,
+     "`iou_threshold`"),
+    (lambda: match_instances(np.array([[1]]), np.array([[1]]), iou_threshold=1.5), ValueError,
+     "`iou_threshold`"),
+    (lambda: match_instances(np.array([[1]]), np.array([[1]]), method="optimal"), ValueError,
+     "`method`"),
+    (lambda: match_instances(np.array([[1, 2]]), np.array([[1, 0]]), scores=[0.5]), ValueError,
+     "one score per instance"),
+    (lambda: match_instances(np.array([[1]]), np.array([[1]]), scores=[np.nan]), ValueError,
+     "finite"),
+])
+def test_bad_instances_raise(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+# ---------------------------------------------------------------------------
+# Average precision: literal cases
+# ---------------------------------------------------------------------------
+
+PIXELS = np.eye(4, dtype=bool).reshape(4, 2, 2)  # four one-pixel objects in a 2 x 2 image
+
+
+def test_average_precision_literal_101_points():
+    preds = [{"masks": PIXELS[[0, 1, 3]], "scores": np.array([0.9, 0.8, 0.7])}]
+    targets = [{"masks": PIXELS[[0, 2]]}]
+    # precision 1 up to recall 1/2 (51 of the 101 recall points), 0 beyond
+    assert average_precision(preds, targets) == pytest.approx(51 / 101, abs=1e-15)
+    result = mean_average_precision(preds, targets)
+    assert result["map"] == pytest.approx(51 / 101, abs=1e-15)
+    assert result["precision"].shape == (10, 101, 1)
+    np.testing.assert_allclose(result["precision"][0, :, 0], [1] * 51 + [0] * 50)
+    np.testing.assert_allclose(result["recall"], np.full((10, 1), 1 / 2))
+
+
+def test_interpolated_precision_is_the_best_precision_at_higher_recall():
+    # scores: a false positive first, then both targets: precision 0, 1/2, 2/3 at recall 0, 1/2, 1
+    preds = [{"masks": PIXELS[[3, 0, 1]], "scores": np.array([0.9, 0.8, 0.7])}]
+    targets = [{"masks": PIXELS[[0, 1]]}]
+    assert average_precision(preds, targets) == pytest.approx(2 / 3, abs=1e-15)
+
+
+def test_categories_are_averaged_and_absent_ones_are_nan():
+    preds = [{"masks": PIXELS[[0, 2]], "scores": np.array([0.9, 0.5]), "labels": [0, 2]}]
+    targets = [{"masks": PIXELS[[0, 1]], "labels": np.array([0, 1])}]
+    result = mean_average_precision(preds, targets)
+    assert result["classes"].tolist() == [0, 1, 2]
+    np.testing.assert_allclose(result["map_per_class"], [1, 0, np.nan])  # 2: no target
+    assert result["map"] == pytest.approx(1 / 2)
+    assert result["map_50"] == pytest.approx(1 / 2) and result["map_75"] == pytest.approx(1 / 2)
+
+
+def test_iou_thresholds_and_partial_overlap():
+    square = np.zeros((1, 6, 6), bool)
+    square[0, 1:5, 1:5] = True
+    shifted = np.zeros((1, 6, 6), bool)
+    shifted[0, 1:5, 2:6] = True  # IoU 12/20 = 0.6
+    preds = [{"masks": shifted, "scores": np.array([0.9])}]
+    targets = [{"masks": square}]
+    result = mean_average_precision(preds, targets)
+    # matched at thresholds 0.50, 0.55 and 0.60 (IoU >= threshold)
+    np.testing.assert_array_equal(result["ap"][:, 0], [1, 1, 1] + [0] * 7)
+    assert result["map"] == pytest.approx(3 / 10, abs=1e-15)
+    assert (result["map_50"], result["map_75"]) == (1.0, 0.0)
+    custom = mean_average_precision(preds, targets, iou_thresholds=[0.6, 0.65])
+    assert custom["map"] == 0.5 and custom["map_50"] == 1.0 and custom["map_75"] == 0.0
+    assert custom["ap"].shape == (2, 1) and custom["precision"].shape == (2, 101, 1)
+    assert average_precision(preds, targets, iou_threshold=0.61) == 0.0
+
+
+def test_max_detections_per_image_and_category():
+    preds = [{"masks": PIXELS[[0, 1]], "scores": np.array([0.9, 0.8]), "labels": [0, 0]},
+             {"masks": PIXELS[[0, 1]], "scores": np.array([0.9, 0.8]), "labels": [0, 1]}]
+    targets = [{"masks": PIXELS[[0, 1]], "labels": [0, 0]},
+               {"masks": PIXELS[[0, 1]], "labels": [0, 1]}]
+    assert average_precision(preds, targets) == 1.0
+    # image 0 keeps one of its two class-0 predictions; image 1 keeps one per category
+    # class 0: TP (0.9), TP (0.9), missing one target: recall 2/3 -> 67 of 101 points
+    result = mean_average_precision(preds, targets, max_detections=1)
+    np.testing.assert_allclose(result["map_per_class"], [67 / 101, 1])
+
+
+def test_perfect_missing_and_empty_predictions():
+    rng = np.random.default_rng(3)
+    masks = rng.random((5, 8, 8)) < 0.5
+    labels = np.array([0, 1, 1, 2, 0])
+    perfect = mean_average_precision([{"masks": masks, "scores": rng.random(5),
+                                       "labels": labels}], [{"masks": masks, "labels": labels}])
+    assert perfect["map"] == 1.0 and perfect["map_50"] == 1.0
+    nothing = mean_average_precision(
+        [{"masks": np.zeros((0, 8, 8), bool), "scores": np.zeros(0), "labels": np.zeros(0, int)}],
+        [{"masks": masks, "labels": labels}])
+    assert nothing["map"] == 0.0
+    no_targets = mean_average_precision(
+        [{"masks": masks, "scores": rng.random(5), "labels": labels}],
+        [{"masks": np.zeros((0, 8, 8), bool), "labels": np.zeros(0, int)}])
+    assert math.isnan(no_targets["map"]) and np.isnan(no_targets["map_per_class"]).all()
+    single = {"masks": torch.from_numpy(masks), "scores": torch.rand(5)}
+    assert mean_average_precision(single, {"masks": masks})["map"] == 1.0  # one dict: one image
+
+
+@pytest.mark.parametrize("preds, targets, kwargs, error, match", [
+    ([{"masks": np.zeros((2, 2), bool), "scores": [1.0]}], [{"masks": np.zeros((1, 2, 2), bool)}],
+     {}, ValueError, r"`preds\[0\]\['masks'\]` to be a 3-D array"),
+    ([{"masks": np.zeros((1, 2, 2), bool)}], [{"masks": np.zeros((1, 2, 2), bool)}], {},
+     ValueError, r"`preds\[0\]` to be a dict with the key 'scores'"),
+    ([{"masks": np.zeros((1, 2, 2), bool), "scores": [1.0]}], [{"mask": 1}], {}, ValueError,
+     r"`targets\[0\]` to be a dict with the key 'masks'"),
+    ([{"masks": np.zeros((1, 2, 2), bool), "scores": [1.0, 2.0]}],
+     [{"masks": np.zeros((1, 2, 2), bool)}], {}, ValueError, "one score per instance"),
+    ([{"masks": np.zeros((1, 2, 2), bool), "scores": [1.0], "labels": [0]}],
+     [{"masks": np.zeros((1, 2, 2), bool)}], {}, ValueError, "labels in some dicts only"),
+    ([{"masks": np.zeros((1, 2, 2), bool), "scores": [1.0], "labels": [0.5]}],
+     [{"masks": np.zeros((1, 2, 2), bool), "labels": [0]}], {}, ValueError, "integer"),
+    ([{"masks": np.zeros((1, 2, 2), bool), "scores": [1.0], "labels": [-1]}],
+     [{"masks": np.zeros((1, 2, 2), bool), "labels": [0]}], {}, ValueError, "values >= 0"),
+    ([{"masks": np.zeros((1, 2, 2), bool), "scores": [1.0]}],
+     [{"masks": np.zeros((1, 2, 3), bool)}], {}, ValueError, "same shape"),
+    ([{"masks": np.full((1, 2, 2), 0.5), "scores": [1.0]}],
+     [{"masks": np.zeros((1, 2, 2), bool)}], {}, ValueError, "boolean mask"),
+    ([], [{"masks": np.zeros((1, 2, 2), bool)}], {}, ValueError, "one dict per image"),
+    (np.zeros((1, 2, 2), bool), [], {}, TypeError, "list of dicts"),
+    ([{"masks": np.zeros((1, 2, 2), bool), "scores": [1.0]}],
+     [{"masks": np.zeros((1, 2, 2), bool)}], {"max_detections": 0}, ValueError,
+     "`max_detections`"),
+    ([{"masks": np.zeros((1, 2, 2), bool), "scores": [1.0]}],
+     [{"masks": np.zeros((1, 2, 2), bool)}], {"iou_thresholds": []}, ValueError,
+     "`iou_thresholds`"),
+    ([{"masks": np.zeros((1, 2, 2), bool), "scores": [1.0]}],
+     [{"masks": np.zeros((1, 2, 2), bool)}], {"iou_thresholds": [0.5, 1.2]}, ValueError,
+     r"`iou_thresholds\[1\]`"),
+])
+def test_bad_ap_input_raises(preds, targets, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        mean_average_precision(preds, targets, **kwargs)
+
+
+def test_coco_thresholds_are_pycocotools_values():
+    with contextlib.redirect_stdout(io.StringIO()):
+        params = COCOeval(iouType="segm").params
+    np.testing.assert_array_equal(COCO_IOU_THRESHOLDS, params.iouThrs)
+
+
+# ---------------------------------------------------------------------------
+# Cross-check with pycocotools
+# ---------------------------------------------------------------------------
+
+def _random_box_mask(rng, shape, around=None):
+    height, width = shape
+    if around is None:
+        top, left = rng.integers(0, height - 2), rng.integers(0, width - 2)
+        bottom = top + rng.integers(2, max(3, height // 2))
+        right = left + rng.integers(2, max(3, width // 2))
+    else:
+        rows, cols = np.nonzero(around)
+        top, bottom = rows.min() + rng.integers(-2, 3), rows.max() + 1 + rng.integers(-2, 3)
+        left, right = cols.min() + rng.integers(-2, 3), cols.max() + 1 + rng.integers(-2, 3)
+    mask = np.zeros(shape, bool)
+    mask[max(top, 0):max(bottom, top + 1), max(left, 0):max(right, left + 1)] = True
+    if rng.random() < 0.3:  # ragged shape
+        mask &= rng.random(shape) < 0.85
+    if not mask.any():
+        mask[min(max(top, 0), height - 1), min(max(left, 0), width - 1)] = True
+    return mask
+
+
+def _random_dataset(seed):
+    rng = np.random.default_rng(seed)
+    num_classes = int(rng.integers(1, 4))
+    shape = (int(rng.integers(12, 25)), int(rng.integers(12, 25)))
+    preds, targets = [], []
+    for _ in range(int(rng.integers(1, 4))):
+        target_masks, target_labels, pred_masks, pred_labels = [], [], [], []
+        for _ in range(int(rng.integers(0, 6))):
+            mask = _random_box_mask(rng, shape)
+            label = int(rng.integers(0, num_classes))
+            target_masks.append(mask)
+            target_labels.append(label)
+            for _ in range(int(rng.choice([0, 1, 1, 1, 2]))):  # missed, found, duplicated
+                pred_masks.append(_random_box_mask(rng, shape, around=mask))
+                pred_labels.append(label if rng.random() < 0.85 else
+                                   int(rng.integers(0, num_classes)))
+        for _ in range(int(rng.integers(0, 3))):  # false positives
+            pred_masks.append(_random_box_mask(rng, shape))
+            pred_labels.append(int(rng.integers(0, num_classes)))
+        scores = rng.random(len(pred_masks))
+        if rng.random() < 0.3:
+            scores = np.round(scores, 1)  # ties
+        preds.append({"masks": np.array(pred_masks, bool).reshape(-1, *shape),
+                      "scores": scores, "labels": np.array(pred_labels, int)})
+        targets.append({"masks": np.array(target_masks, bool).reshape(-1, *shape),
+                        "labels": np.array(target_labels, int)})
+    return preds, targets, shape
+
+
+def _encode(masks):
+    return mask_utils.encode(np.asfortranarray(masks.transpose(1, 2, 0).astype(np.uint8)))
+
+
+def _coco_stats(preds, targets, shape, max_detections):
+    """AP, AP50 and AP75 of pycocotools (NaN where it reports -1), or None without detections."""
+    labels = sorted({int(x) for t in targets for x in t["labels"]}
+                    | {int(x) for p in preds for x in p["labels"]})
+    dataset = {"images": [], "annotations": [], "categories": [{"id": c + 1} for c in labels]}
+    results = []
+    for image_id, (pred, target) in enumerate(zip(preds, targets, strict=True), start=1):
+        dataset["images"].append({"id": image_id, "height": shape[0], "width": shape[1]})
+        for rle, label in zip(_encode(target["masks"]), target["labels"], strict=True):
+            dataset["annotations"].append({
+                "id": len(dataset["annotations"]) + 1, "image_id": image_id,
+                "category_id": int(label) + 1, "segmentation": rle, "iscrowd": 0,
+                "area": float(mask_utils.area(rle)), "bbox": list(mask_utils.toBbox(rle))})
+        for rle, label, score in zip(_encode(pred["masks"]), pred["labels"], pred["scores"],
+                                     strict=True):
+            results.append({"image_id": image_id, "category_id": int(label) + 1,
+                            "segmentation": rle, "score": float(score)})
+    if not results:
+        return None
+    with contextlib.redirect_stdout(io.StringIO()):
+        ground_truth = COCO()
+        ground_truth.dataset = dataset
+        ground_truth.createIndex()
+        evaluation = COCOeval(ground_truth, ground_truth.loadRes(results), iouType="segm")
+        # (pycocotools sorts maxDets; the last one is the limit we compare)
+        evaluation.params.maxDets = [1, min(10, max_detections), max_detections]
+        evaluation.evaluate()
+        evaluation.accumulate()
+    precision = evaluation.eval["precision"][:, :, :, 0, 2]  # area "all", max_detections
+
+    def mean(values):
+        values = values[values > -1]
+        return float(values.mean()) if values.size else float("nan")
+
+    thresholds = evaluation.params.iouThrs
+    return (mean(precision), mean(precision[thresholds == 0.5]),
+            mean(precision[thresholds == 0.75]))
+
+
+@pytest.mark.parametrize("seed", range(100))
+def test_agrees_with_pycocotools(seed):
+    preds, targets, shape = _random_dataset(seed)
+    max_detections = 100 if seed % 4 else 2
+    expected = _coco_stats(preds, targets, shape, max_detections)
+    result = mean_average_precision(preds, targets, max_detections=max_detections)
+    actual = (result["map"], result["map_50"], result["map_75"])
+    if expected is None:  # pycocotools cannot load an empty result list
+        if any(len(t["masks"]) for t in targets):
+            assert actual == (0.0, 0.0, 0.0)  # targets but no prediction: AP 0
+        else:
+            assert all(math.isnan(value) for value in actual)  # nothing to find: NaN
+        return
+    np.testing.assert_allclose(actual, expected, rtol=0, atol=1e-6, equal_nan=True)
+    assert average_precision(preds, targets, max_detections=max_detections) == (
+        pytest.approx(expected[1], abs=1e-6, nan_ok=True))
+
+
+@pytest.mark.cuda
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_cuda_tensors_are_accepted():
+    masks = torch.from_numpy(PIXELS).cuda()
+    np.testing.assert_allclose(iou_matrix(masks[[0, 1]], masks[[1]]), [[0], [1]])
+    preds = [{"masks": masks[[0, 1, 3]], "scores": torch.tensor([0.9, 0.8, 0.7]).cuda()}]
+    targets = [{"masks": masks[[0, 2]]}]
+    assert average_precision(preds, targets) == pytest.approx(51 / 101)

@@ -1,0 +1,544 @@
+"""Tests of segcourse.metrics.pixel: literal cases, edge cases, bad input, scikit-learn."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from sklearn import metrics as skm
+
+from segcourse.metrics import (
+    ConfusionMatrix,
+    accuracy,
+    balanced_accuracy,
+    confusion_matrix,
+    dice,
+    f1,
+    iou,
+    matthews_corrcoef,
+    precision,
+    recall,
+    specificity,
+)
+
+nan = float("nan")
+
+# Example A (worked by hand):
+#   target = 0 0 1 1 2 2
+#   pred   = 0 1 1 1 2 0
+#   cm rows (target) = [1 1 0], [0 2 0], [1 0 1]
+#   TP = [1 2 1], FP = [1 1 0], FN = [1 0 1], TN = [3 3 4]
+TARGET_A = np.array([0, 0, 1, 1, 2, 2])
+PRED_A = np.array([0, 1, 1, 1, 2, 0])
+
+
+def assert_same(actual, expected):
+    np.testing.assert_allclose(actual, expected, rtol=1e-12, atol=1e-12, equal_nan=True)
+
+
+# ---------------------------------------------------------------------------
+# Literal cases with exact fractions
+# ---------------------------------------------------------------------------
+
+def test_confusion_matrix_literal_orientation_rows_are_target():
+    assert_same(confusion_matrix(PRED_A, TARGET_A), [[1, 1, 0], [0, 2, 0], [1, 0, 1]])
+    cm = confusion_matrix(np.array([1, 1]), np.array([0, 0]), num_classes=3)
+    assert cm.tolist() == [[0, 2, 0], [0, 0, 0], [0, 0, 0]]
+    assert cm.dtype == np.int64
+
+
+def test_confusion_matrix_of_masks_is_tn_fp_fn_tp():
+    target = np.array([False, False, True, True, True])
+    pred = np.array([True, False, True, False, True])
+    assert confusion_matrix(pred, target).tolist() == [[1, 1], [1, 2]]
+
+
+@pytest.mark.parametrize("average, expected", [
+    ("none", [1 / 2, 2 / 3, 1]),
+    ("macro", (1 / 2 + 2 / 3 + 1) / 3),
+    ("weighted", (1 / 2 + 2 / 3 + 1) / 3),
+    ("micro", 4 / 6),
+])
+def test_precision_literal(average, expected):
+    assert_same(precision(PRED_A, TARGET_A, average=average), expected)
+
+
+@pytest.mark.parametrize("name, per_class, micro", [
+    ("recall", [1 / 2, 1, 1 / 2], 4 / 6),
+    ("specificity", [3 / 4, 3 / 4, 1], 10 / 12),
+    ("f1", [2 / 4, 4 / 5, 2 / 3], 4 / 6),
+    ("dice", [2 / 4, 4 / 5, 2 / 3], 4 / 6),
+    ("iou", [1 / 3, 2 / 3, 1 / 2], 4 / 8),
+])
+def test_per_class_scores_literal(name, per_class, micro):
+    function = {"recall": recall, "specificity": specificity, "f1": f1, "dice": dice,
+                "iou": iou}[name]
+    assert_same(function(PRED_A, TARGET_A, average="none"), per_class)
+    assert_same(function(PRED_A, TARGET_A), np.mean(per_class))  # label maps: macro
+    assert_same(function(PRED_A, TARGET_A, average="micro"), micro)
+
+
+def test_accuracy_balanced_accuracy_and_mcc_literal():
+    assert accuracy(PRED_A, TARGET_A) == pytest.approx(4 / 6, abs=1e-15)
+    assert balanced_accuracy(PRED_A, TARGET_A) == pytest.approx(2 / 3, abs=1e-15)
+    # c = 4, s = 6, t = [2 2 2], p = [2 3 1]: (24 - 12) / sqrt((36 - 14) (36 - 12))
+    assert matthews_corrcoef(PRED_A, TARGET_A) == pytest.approx(12 / math.sqrt(22 * 24),
+                                                                abs=1e-15)
+
+
+def test_weighted_average_uses_target_frequencies():
+    target = np.array([0, 0, 0, 1])
+    pred = np.array([0, 0, 1, 1])
+    # TP = [2 1], FP = [0 1], FN = [1 0], support = [3 1]
+    assert_same(precision(pred, target, average="weighted"), (3 * 1 + 1 * 1 / 2) / 4)
+    assert_same(recall(pred, target, average="weighted"), (3 * 2 / 3 + 1 * 1) / 4)
+    assert_same(iou(pred, target, average="weighted"), (3 * 2 / 3 + 1 * 1 / 2) / 4)
+
+
+def test_binary_scores_of_masks_literal():
+    target = np.array([[0, 1, 1], [0, 1, 1]], dtype=bool)
+    pred = np.array([[1, 1, 1], [0, 0, 1]], dtype=bool)
+    # TP = 3, FP = 1, FN = 1, TN = 1
+    assert dice(pred, target) == pytest.approx(6 / 8, abs=1e-15)
+    assert f1(pred, target) == pytest.approx(6 / 8, abs=1e-15)
+    assert iou(pred, target) == pytest.approx(3 / 5, abs=1e-15)
+    assert precision(pred, target) == pytest.approx(3 / 4, abs=1e-15)
+    assert recall(pred, target) == pytest.approx(3 / 4, abs=1e-15)
+    assert specificity(pred, target) == pytest.approx(1 / 2, abs=1e-15)
+    assert accuracy(pred, target) == pytest.approx(4 / 6, abs=1e-15)
+    assert balanced_accuracy(pred, target) == pytest.approx((3 / 4 + 1 / 2) / 2, abs=1e-15)
+    assert matthews_corrcoef(pred, target) == pytest.approx(
+        (3 * 1 - 1 * 1) / math.sqrt(4 * 4 * 2 * 2), abs=1e-15)
+    # The same masks as 0/1 label maps, asking for the foreground score.
+    assert dice(pred.astype(int), target.astype(int), average="binary") == pytest.approx(6 / 8)
+    assert_same(dice(pred, target, average="none"), [2 * 1 / (2 * 1 + 1 + 1), 6 / 8])
+
+
+def test_bool_prediction_against_integer_target_is_compared_as_masks():
+    target = np.array([0, 1, 1, 255])
+    pred = np.array([False, True, False, True])
+    assert dice(pred, target, ignore_index=255) == pytest.approx(2 / 3)
+
+
+def test_three_dimensional_maps_and_batches_pool_all_pixels():
+    rng = np.random.default_rng(0)
+    target = rng.integers(0, 4, size=(3, 4, 5, 6))
+    pred = rng.integers(0, 4, size=(3, 4, 5, 6))
+    total = sum(confusion_matrix(pred[i], target[i], num_classes=4) for i in range(3))
+    assert_same(confusion_matrix(pred, target), total)
+    expected = np.zeros((4, 4), dtype=int)
+    np.add.at(expected, (target.ravel(), pred.ravel()), 1)
+    assert_same(total, expected)
+
+
+def test_ignore_index_pixels_count_nowhere_and_their_prediction_is_not_checked():
+    target = np.array([0, 1, 255, 1])
+    pred = np.array([0, 0, 7, 1])
+    assert confusion_matrix(pred, target, ignore_index=255).tolist() == [[1, 0], [1, 1]]
+    target_torch_style = np.array([0, 1, -100, 1])
+    assert confusion_matrix(pred, target_torch_style, ignore_index=-100).tolist() == [
+        [1, 0], [1, 1]]
+    # ignore_index inside the class range: that class is dropped from the target only
+    cm = confusion_matrix(np.array([0, 1, 1]), np.array([0, 1, 0]), ignore_index=0)
+    assert cm.tolist() == [[0, 0], [0, 1]]
+
+
+def test_integer_valued_float_maps_and_torch_tensors_are_accepted():
+    assert_same(confusion_matrix(PRED_A.astype(float), TARGET_A.astype(np.float32)),
+                confusion_matrix(PRED_A, TARGET_A))
+    assert_same(iou(torch.from_numpy(PRED_A), torch.from_numpy(TARGET_A), average="none"),
+                [1 / 3, 2 / 3, 1 / 2])
+    assert_same(confusion_matrix(PRED_A.astype(np.uint8), TARGET_A.astype(np.int16)),
+                confusion_matrix(PRED_A, TARGET_A))
+
+
+def test_large_inputs_use_the_parallel_path_and_still_check_every_label():
+    rng = np.random.default_rng(1)
+    target = rng.integers(0, 5, size=(1100, 1000), dtype=np.int64)
+    pred = rng.integers(0, 5, size=(1100, 1000), dtype=np.int64)
+    expected = np.bincount((target * 5 + pred).ravel(), minlength=25).reshape(5, 5)
+    assert_same(confusion_matrix(pred, target, num_classes=5), expected)
+    target[-1, -1] = 255
+    with pytest.raises(ValueError, match="values < num_classes=5"):
+        confusion_matrix(pred, target, num_classes=5)
+    pred[-1, -1] = 9  # at the ignored pixel: not looked at
+    valid = target != 255
+    expected = np.bincount(target[valid] * 5 + pred[valid], minlength=25).reshape(5, 5)
+    assert_same(confusion_matrix(pred, target, num_classes=5, ignore_index=255), expected)
+    pred[0, 0] = 9  # at a counted pixel
+    with pytest.raises(ValueError, match="`pred` to be a label map with values < num_classes=5"):
+        confusion_matrix(pred, target, num_classes=5, ignore_index=255)
+
+
+# ---------------------------------------------------------------------------
+# Edge cases (documented in the docstrings)
+# ---------------------------------------------------------------------------
+
+def test_class_absent_from_both_is_nan_and_left_out_of_macro():
+    target = np.array([0, 2, 2])
+    pred = np.array([0, 0, 2])
+    assert_same(iou(pred, target, num_classes=3, average="none"), [1 / 2, nan, 1 / 2])
+    assert iou(pred, target, num_classes=3) == pytest.approx(1 / 2)
+    assert iou(pred, target, num_classes=3, zero_division=0.0) == pytest.approx(1 / 3)
+    assert iou(pred, target, num_classes=3, zero_division=1.0) == pytest.approx(2 / 3)
+    assert_same(dice(pred, target, num_classes=3, average="none"), [2 / 3, nan, 2 / 3])
+    assert balanced_accuracy(pred, target, num_classes=3) == pytest.approx((1 + 1 / 2) / 2)
+
+
+def test_both_masks_empty():
+    empty = np.zeros((3, 3), dtype=bool)
+    for function in (dice, f1, iou, precision, recall, matthews_corrcoef):
+        assert math.isnan(function(empty, empty)), function.__name__
+    assert dice(empty, empty, zero_division=1.0) == 1.0
+    assert specificity(empty, empty) == 1.0
+    assert accuracy(empty, empty) == 1.0
+    assert balanced_accuracy(empty, empty) == 1.0  # only the background class is present
+
+
+def test_missed_object():
+    target = np.zeros((3, 3), dtype=bool)
+    target[1, 1] = True
+    pred = np.zeros((3, 3), dtype=bool)
+    assert dice(pred, target) == 0.0
+    assert iou(pred, target) == 0.0
+    assert recall(pred, target) == 0.0
+    assert math.isnan(precision(pred, target))  # nothing predicted: 0/0
+    assert specificity(pred, target) == 1.0
+    assert accuracy(pred, target) == pytest.approx(8 / 9)
+    assert balanced_accuracy(pred, target) == pytest.approx(1 / 2)
+    assert math.isnan(matthews_corrcoef(pred, target))
+    assert matthews_corrcoef(pred, target, zero_division=0.0) == 0.0
+
+
+def test_every_pixel_ignored():
+    target = np.full((2, 3), 255)
+    pred = np.zeros((2, 3), dtype=int)
+    assert confusion_matrix(pred, target, num_classes=3, ignore_index=255).sum() == 0
+    for function in (accuracy, balanced_accuracy, matthews_corrcoef):
+        assert math.isnan(function(pred, target, num_classes=3, ignore_index=255))
+    for function in (precision, recall, specificity, f1, dice, iou):
+        for average in ("micro", "macro", "weighted"):
+            assert math.isnan(function(pred, target, num_classes=3, ignore_index=255,
+                                       average=average))
+        assert np.isnan(function(pred, target, num_classes=3, ignore_index=255,
+                                 average="none")).all()
+    with pytest.raises(ValueError, match="num_classes"):
+        confusion_matrix(pred, target, ignore_index=255)  # nothing to infer it from
+
+
+def test_empty_arrays_need_num_classes():
+    empty = np.zeros((0, 4), dtype=int)
+    assert confusion_matrix(empty, empty, num_classes=2).tolist() == [[0, 0], [0, 0]]
+    with pytest.raises(ValueError, match="num_classes"):
+        confusion_matrix(empty, empty)
+
+
+# ---------------------------------------------------------------------------
+# Bad input
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("pred, target, kwargs, error, match", [
+    (np.zeros((2, 3), int), np.zeros((3, 2), int), {}, ValueError, "same shape"),
+    (np.array([0, 3]), np.array([0, 1]), {"num_classes": 3}, ValueError,
+     r"`pred` to be a label map with values < num_classes=3, but got a maximum of 3"),
+    (np.array([0, 1]), np.array([0, 5]), {"num_classes": 3}, ValueError,
+     r"`target` to be a label map with values < num_classes=3"),
+    (np.array([0, 1.5]), np.array([0, 1]), {}, ValueError, "integer label map"),
+    (np.array([0, 1]), np.array([0.0, np.nan]), {}, ValueError, "integer label map"),
+    (np.array([0, -1]), np.array([0, 1]), {}, ValueError, r"values >= 0.*minimum of -1"),
+    (np.array([0, 1]), np.array([0, -2]), {"ignore_index": -1}, ValueError,
+     r"values >= 0 \(ignore_index=-1\)"),
+    (np.array([0, 1]), np.array([0, -2]), {"num_classes": 2}, ValueError, "values >= 0"),
+    (np.array([0, -1]), np.array([0, 1]), {"num_classes": 2}, ValueError, "values >= 0"),
+    (np.array(["a", "b"]), np.array([0, 1]), {}, TypeError, "`pred`"),
+    ("01", np.array([0, 1]), {}, TypeError, "numpy array or a torch tensor"),
+    (np.array([0, 1]), np.array([0, 1]), {"num_classes": 0}, ValueError, "positive integer"),
+    (np.array([0, 1]), np.array([0, 1]), {"num_classes": 2.0}, TypeError, "positive integer"),
+    (np.array([0, 1]), np.array([0, 1]), {"num_classes": True}, TypeError, "positive integer"),
+    (np.array([0, 1]), np.array([0, 1]), {"ignore_index": 1.5}, TypeError, "`ignore_index`"),
+    (np.array([True]), np.array([True]), {"num_classes": 3}, ValueError, "2 \\(or None\\)"),
+    (np.array([True, False]), np.array([0, 2]), {}, ValueError, "num_classes=2"),
+    (np.array([0, 10 ** 6]), np.array([0, 1]), {}, ValueError, "fewer than 4096 classes"),
+])
+def test_bad_input_raises(pred, target, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        confusion_matrix(pred, target, **kwargs)
+    with pytest.raises(error, match=match):
+        dice(pred, target, **kwargs)
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"average": "mean"}, ValueError, r"Expected argument `average` to be one of"),
+    ({"average": "binary"}, ValueError, r"'binary' only for two classes"),
+    ({"zero_division": 0.5}, ValueError, r"`zero_division` to be np.nan, 0.0 or 1.0"),
+    ({"zero_division": "nan"}, TypeError, r"`zero_division`"),
+    ({"zero_division": True}, TypeError, r"`zero_division`"),
+])
+def test_bad_options_raise(kwargs, error, match):
+    for function in (precision, recall, specificity, f1, dice, iou):
+        with pytest.raises(error, match=match):
+            function(PRED_A, TARGET_A, **kwargs)
+
+
+# ---------------------------------------------------------------------------
+# Identities
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("seed", range(20))
+def test_identities_dice_iou_symmetry_and_bounds(seed):
+    rng = np.random.default_rng(seed)
+    num_classes = int(rng.integers(2, 6))
+    shape = tuple(rng.integers(1, 8, size=3))
+    target = rng.integers(0, num_classes, size=shape)
+    pred = np.where(rng.random(shape) < 0.6, target, rng.integers(0, num_classes, size=shape))
+    kwargs = {"num_classes": num_classes, "average": "none"}
+    per_class_dice = dice(pred, target, **kwargs)
+    per_class_iou = iou(pred, target, **kwargs)
+    assert_same(per_class_dice, 2 * per_class_iou / (1 + per_class_iou))
+    assert_same(per_class_dice, f1(pred, target, **kwargs))
+    assert_same(per_class_dice, dice(target, pred, **kwargs))  # symmetric
+    assert_same(precision(pred, target, **kwargs), recall(target, pred, **kwargs))
+    assert_same(accuracy(pred, target), precision(pred, target, average="micro"))
+    assert_same(matthews_corrcoef(pred, target), matthews_corrcoef(target, pred))
+    for values in (per_class_dice, per_class_iou, specificity(pred, target, **kwargs)):
+        finite = values[~np.isnan(values)]
+        assert ((finite >= 0) & (finite <= 1)).all()
+    assert -1 <= matthews_corrcoef(pred, target) <= 1 or math.isnan(
+        matthews_corrcoef(pred, target))
+    masks_pred, masks_target = pred == 1, target == 1
+    assert_same(specificity(masks_pred, masks_target), recall(~masks_pred, ~masks_target))
+
+
+# ---------------------------------------------------------------------------
+# Cross-checks with scikit-learn
+# ---------------------------------------------------------------------------
+
+def _random_label_maps(seed):
+    rng = np.random.default_rng(seed)
+    num_classes = int(rng.integers(2, 7))
+    shape = tuple(rng.integers(1, 9, size=int(rng.integers(1, 4))))
+    weights = rng.dirichlet(np.full(num_classes, 0.5))  # imbalanced, some classes absent
+    target = rng.choice(num_classes, size=shape, p=weights)
+    pred = np.where(rng.random(shape) < rng.random(), target,
+                    rng.choice(num_classes, size=shape, p=weights))
+    ignore_index = None
+    if seed % 3 == 0:
+        ignore_index = 255
+        target = np.where(rng.random(shape) < 0.2, 255, target)
+    return rng, pred, target, num_classes, ignore_index
+
+
+@pytest.mark.parametrize("seed", range(100))
+def test_label_maps_agree_with_scikit_learn(seed):
+    rng, pred, target, num_classes, ignore_index = _random_label_maps(seed)
+    valid = np.ones(target.shape, bool) if ignore_index is None else target != ignore_index
+    y_true, y_pred = target[valid], pred[valid]
+    kwargs = {"num_classes": num_classes, "ignore_index": ignore_index}
+    labels = np.arange(num_classes)
+    if y_true.size == 0:  # every pixel ignored (scikit-learn refuses empty input)
+        assert confusion_matrix(pred, target, **kwargs).sum() == 0
+        assert math.isnan(accuracy(pred, target, **kwargs))
+        return
+    assert_same(confusion_matrix(pred, target, **kwargs),
+                skm.confusion_matrix(y_true, y_pred, labels=labels))
+    present = np.union1d(y_true, y_pred)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert_same(accuracy(pred, target, **kwargs), skm.accuracy_score(y_true, y_pred))
+        assert_same(balanced_accuracy(pred, target, **kwargs),
+                    skm.balanced_accuracy_score(y_true, y_pred))
+        for ours, theirs in ((precision, skm.precision_score), (recall, skm.recall_score),
+                             (f1, skm.f1_score)):
+            for average in ("micro", "macro"):
+                assert_same(ours(pred, target, average=average, **kwargs),
+                            theirs(y_true, y_pred, average=average, zero_division=np.nan))
+            ours_weighted = ours(pred, target, average="weighted", **kwargs)
+            theirs_weighted = theirs(y_true, y_pred, average="weighted", zero_division=np.nan)
+            if math.isnan(ours_weighted) and not math.isnan(theirs_weighted):
+                # documented: all weights 0; scikit-learn falls back to the plain mean
+                assert ours is precision
+                assert_same(theirs_weighted, ours(pred, target, average="macro", **kwargs))
+            else:
+                assert_same(ours_weighted, theirs_weighted)
+            assert_same(ours(pred, target, average="none", **kwargs)[present],
+                        theirs(y_true, y_pred, average=None, zero_division=np.nan))
+        per_class_iou = iou(pred, target, average="none", **kwargs)
+        assert_same(per_class_iou[present],
+                    skm.jaccard_score(y_true, y_pred, average=None, labels=present))
+        assert np.isnan(np.delete(per_class_iou, present)).all()
+        for average in ("micro", "macro", "weighted"):
+            assert_same(iou(pred, target, average=average, **kwargs),
+                        skm.jaccard_score(y_true, y_pred, average=average))
+        ours_mcc = matthews_corrcoef(pred, target, **kwargs)
+        theirs_mcc = skm.matthews_corrcoef(y_true, y_pred)
+    if math.isnan(ours_mcc):  # documented: scikit-learn returns 0.0 where MCC is 0/0
+        assert theirs_mcc == 0.0
+        assert len(np.unique(y_true)) == 1 or len(np.unique(y_pred)) == 1
+    else:
+        assert ours_mcc == pytest.approx(theirs_mcc, abs=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(50))
+def test_masks_agree_with_scikit_learn_binary_scores(seed):
+    rng = np.random.default_rng(1000 + seed)
+    shape = tuple(rng.integers(1, 9, size=2))
+    target = rng.random(shape) < rng.random() * 0.5
+    pred = np.where(rng.random(shape) < 0.7, target, rng.random(shape) < 0.3)
+    y_true, y_pred = target.ravel(), pred.ravel()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert_same(confusion_matrix(pred, target),
+                    skm.confusion_matrix(y_true, y_pred, labels=[False, True]))
+        for ours, theirs in ((precision, skm.precision_score), (recall, skm.recall_score),
+                             (f1, skm.f1_score), (dice, skm.f1_score)):
+            assert_same(ours(pred, target), theirs(y_true, y_pred, zero_division=np.nan))
+        if y_true.any() or y_pred.any():
+            assert_same(iou(pred, target), skm.jaccard_score(y_true, y_pred))
+        else:
+            assert math.isnan(iou(pred, target))
+        assert_same(specificity(pred, target),
+                    skm.recall_score(~y_true, ~y_pred, zero_division=np.nan))
+        assert_same(balanced_accuracy(pred, target),
+                    skm.balanced_accuracy_score(y_true, y_pred))
+
+
+# ---------------------------------------------------------------------------
+# Streaming accumulator
+# ---------------------------------------------------------------------------
+
+def test_streaming_equals_one_shot_and_keeps_per_image_matrices():
+    rng = np.random.default_rng(5)
+    target = rng.integers(0, 4, size=(6, 5, 7))
+    pred = rng.integers(0, 4, size=(6, 5, 7))
+    scores = ConfusionMatrix(num_classes=4)
+    for start in range(0, 6, 2):
+        scores.update(pred[start:start + 2], target[start:start + 2])
+    assert scores.num_images == 6
+    assert_same(scores.matrix, confusion_matrix(pred, target, num_classes=4))
+    assert_same(scores.per_image, [confusion_matrix(pred[i], target[i], num_classes=4)
+                                   for i in range(6)])
+    for name in ("accuracy", "balanced_accuracy", "matthews_corrcoef"):
+        assert_same(getattr(scores, name)(), globals()[name](pred, target, num_classes=4))
+    for name in ("precision", "recall", "specificity", "f1", "dice", "iou"):
+        function = globals()[name]
+        for average in ("micro", "macro", "weighted", "none"):
+            assert_same(getattr(scores, name)(average=average),
+                        function(pred, target, num_classes=4, average=average))
+            per_image = [function(pred[i], target[i], num_classes=4, average=average)
+                         for i in range(6)]
+            assert_same(getattr(scores, name)(average=average, reduce="per_image"), per_image)
+            assert_same(getattr(scores, name)(average=average, reduce="mean_per_image"),
+                        np.nanmean(per_image, axis=0))
+
+
+def test_mean_per_image_differs_from_dataset_score():
+    big = np.zeros((1, 4, 4), bool)
+    big[0, :2] = True
+    small = np.zeros((1, 4, 4), bool)
+    small[0, 0, 0] = True
+    scores = ConfusionMatrix().update(big, big).update(np.zeros_like(small), small)
+    assert scores.dice() == pytest.approx(16 / 17)
+    assert scores.dice(reduce="mean_per_image") == pytest.approx(1 / 2)
+    # An image with both masks empty has no Dice: it drops out of the mean.
+    scores.update(np.zeros_like(small), np.zeros_like(small))
+    assert_same(scores.dice(reduce="per_image"), [1, 0, nan])
+    assert scores.dice(reduce="mean_per_image") == pytest.approx(1 / 2)
+    assert scores.dice() == pytest.approx(16 / 17)
+
+
+def test_streaming_infers_and_grows_num_classes_and_accepts_single_images():
+    scores = ConfusionMatrix(ignore_index=255)
+    scores.update(np.array([[0, 1]]), np.array([[0, 255]]))
+    assert scores.num_classes == 1  # the prediction at an ignored pixel does not count
+    scores.update(np.array([[3, 1]]), np.array([[3, 0]]))
+    assert scores.num_classes == 4
+    scores.update(np.array([1, 1]), np.array([1, 0]), batched=False)
+    assert scores.num_images == 3
+    scores.update(np.array([[2, 2]]), np.array([[255, 255]]))  # every pixel ignored
+    assert scores.num_images == 4 and scores.num_classes == 4
+    assert math.isnan(scores.iou(average="micro", reduce="per_image")[-1])
+    expected = np.zeros((4, 4), int)
+    expected[0, 0] = 1
+    expected[3, 3] = 1
+    expected[0, 1] = 2
+    expected[1, 1] = 1
+    assert_same(scores.matrix, expected)
+    assert scores.per_image.shape == (4, 4, 4)
+    assert scores.reset().num_images == 0
+
+
+def test_streaming_errors():
+    scores = ConfusionMatrix()
+    with pytest.raises(ValueError, match="update"):
+        scores.dice()
+    scores.update(np.zeros((1, 2), bool), np.zeros((1, 2), bool))
+    with pytest.raises(ValueError, match="boolean masks, like the earlier batches"):
+        scores.update(np.zeros((1, 2), int), np.zeros((1, 2), int))
+    with pytest.raises(ValueError, match="`reduce`"):
+        scores.dice(reduce="images")
+    with pytest.raises(ValueError, match="`average`"):
+        scores.dice(average="samples")
+    with pytest.raises(TypeError, match="`batched`"):
+        scores.update(np.zeros((1, 2), bool), np.zeros((1, 2), bool), batched=1)
+    light = ConfusionMatrix(num_classes=3, keep_per_image=False)
+    light.update(np.zeros((2, 2), int), np.zeros((2, 2), int))
+    assert light.iou(average="micro") == 1.0
+    with pytest.raises(ValueError, match="keep_per_image"):
+        light.iou(reduce="mean_per_image")
+    with pytest.raises(ValueError, match="`num_classes`"):
+        ConfusionMatrix(num_classes=-1)
+    fixed = ConfusionMatrix(num_classes=2)
+    with pytest.raises(ValueError, match="num_classes=2"):
+        fixed.update(np.array([[0, 2]]), np.array([[0, 1]]))
+    assert math.isnan(fixed.dice(average="macro"))  # nothing was added
+
+
+@pytest.mark.cuda
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_cuda_tensors_are_accepted():
+    pred = torch.from_numpy(PRED_A).cuda()
+    target = torch.from_numpy(TARGET_A).cuda()
+    assert_same(confusion_matrix(pred, target), [[1, 1, 0], [0, 2, 0], [1, 0, 1]])
+    assert_same(iou(pred, target, average="none"), [1 / 3, 2 / 3, 1 / 2])
+    scores = ConfusionMatrix(num_classes=3).update(pred[None], target[None])
+    assert scores.accuracy() == pytest.approx(4 / 6)
+
+
+def test_reference_libraries_on_edge_cases_are_as_documented():
+    """The docstrings state what each reference does where they disagree; check those claims."""
+    from monai.metrics import compute_dice
+    from torchmetrics.functional.classification import (
+        binary_f1_score,
+        binary_matthews_corrcoef,
+        multiclass_jaccard_index,
+    )
+    from torchmetrics.functional.segmentation import dice_score, mean_iou
+
+    empty = torch.zeros(1, 1, 4, 4, dtype=torch.long)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        # both masks empty: Dice
+        assert torch.isnan(compute_dice(empty.float(), empty.float(), include_background=True))
+        assert compute_dice(empty.float(), empty.float(), include_background=True,
+                            ignore_empty=False).item() == 1.0
+        assert torch.isnan(dice_score(empty, empty, num_classes=1, include_background=True,
+                                      input_format="one-hot")).all()
+        assert binary_f1_score(torch.zeros(4), torch.zeros(4, dtype=torch.long)).item() == 0.0
+        assert skm.f1_score([0, 0], [0, 0]) == 0.0
+        # constant maps: MCC
+        assert skm.matthews_corrcoef([0, 0, 0], [0, 0, 0]) == 0.0
+        assert binary_matthews_corrcoef(torch.ones(4), torch.ones(4, dtype=torch.long)) == 1
+        assert binary_matthews_corrcoef(torch.zeros(4), torch.tensor([0, 1, 0, 1])) == 0
+        # a class absent from both: IoU per class
+        pred, target = torch.tensor([[0, 0, 2]]), torch.tensor([[0, 2, 2]])
+        assert mean_iou(pred, target, num_classes=3, input_format="index",
+                        per_class=True)[0, 1].item() == -1
+        assert multiclass_jaccard_index(pred, target, num_classes=3,
+                                        average="none")[1].item() == 0
+        assert skm.jaccard_score([0, 2, 2], [0, 0, 2], labels=[0, 1, 2], average=None,
+                                 zero_division=0)[1] == 0
+    assert math.isnan(iou(pred, target, num_classes=3, average="none")[1])
+    assert math.isnan(matthews_corrcoef(np.zeros(3, int), np.zeros(3, int), num_classes=2))
