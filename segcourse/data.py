@@ -32,6 +32,7 @@ __all__ = [
     "Sample",
     "load_coins",
     "make_dataset",  # noqa: F822 - imported on first use, see __getattr__
+    "ShapesDataset",  # noqa: F822
     "data_path",
 ]
 
@@ -259,10 +260,10 @@ class Sample:
 def __getattr__(name):
     # make_dataset lives in a module of its own (the training lab's data); it is
     # imported on first use so that `import segcourse.data` stays light.
-    if name == "make_dataset":
-        from ._dataset import make_dataset
+    if name in ("make_dataset", "ShapesDataset"):
+        from . import _dataset
 
-        return make_dataset
+        return getattr(_dataset, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -1,0 +1,107 @@
+"""Forward + backward time of each segcourse loss against its MONAI counterpart.
+
+A batch of 8 x 4 x 256 x 256 logits (float32, CPU) with random integer targets.
+Every pair is timed in the same run, interleaved, and the table gives the
+fastest of several repeats (the least disturbed by other processes on a
+shared machine) and the ratio segcourse / reference (the goal: at most 1,
+no slower). Cross entropy has no MONAI version of its own (MONAI's
+``DiceCELoss`` calls torch's), so it is compared with
+``torch.nn.functional.cross_entropy``.
+
+Run with ``python bench/bench_losses.py`` or ``make bench``.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+
+import torch
+import torch.nn.functional as F
+
+from segcourse import losses
+
+SHAPE = (8, 4, 256, 256)
+REPEATS = 15
+
+
+def _cases():
+    import monai.losses as ml
+
+    generator = torch.Generator().manual_seed(0)
+    n, c, h, w = SHAPE
+    logits = torch.randn(SHAPE, generator=generator)
+    target = torch.randint(0, c, (n, h, w), generator=generator)
+    target_channel = target.unsqueeze(1)
+    binary_logits = torch.randn((n, 1, h, w), generator=generator)
+    binary_target = torch.randint(0, 2, (n, h, w), generator=generator)
+    binary_float = binary_target.unsqueeze(1).float()
+
+    monai_focal = ml.FocalLoss(use_softmax=True, to_onehot_y=True, gamma=2.0)
+    monai_binary_focal = ml.FocalLoss(use_softmax=False, gamma=2.0, alpha=0.25)
+    monai_dice = ml.DiceLoss(softmax=True, to_onehot_y=True)
+    monai_tversky = ml.TverskyLoss(softmax=True, to_onehot_y=True)
+    monai_dice_ce = ml.DiceCELoss(softmax=True, to_onehot_y=True)
+    monai_boundary = ml.BoundaryLoss(softmax=True, to_onehot_y=True, include_background=False)
+    compound = losses.CompoundLoss([losses.DiceLoss(), losses.CrossEntropyLoss()])
+    boundary = losses.BoundaryLoss()
+
+    return [
+        ("cross_entropy", "torch F.cross_entropy", logits,
+         lambda x: losses.cross_entropy(x, target),
+         lambda x: F.cross_entropy(x, target)),
+        ("focal_loss (gamma=2)", "monai FocalLoss(softmax)", logits,
+         lambda x: losses.focal_loss(x, target, gamma=2.0),
+         lambda x: monai_focal(x, target_channel)),
+        ("binary_focal_loss", "monai FocalLoss(sigmoid)", binary_logits,
+         lambda x: losses.binary_focal_loss(x, binary_target),
+         lambda x: monai_binary_focal(x, binary_float)),
+        ("dice_loss", "monai DiceLoss", logits,
+         lambda x: losses.dice_loss(x, target),
+         lambda x: monai_dice(x, target_channel)),
+        ("tversky_loss", "monai TverskyLoss", logits,
+         lambda x: losses.tversky_loss(x, target),
+         lambda x: monai_tversky(x, target_channel)),
+        ("CompoundLoss(Dice + CE)", "monai DiceCELoss", logits,
+         lambda x: compound(x, target),
+         lambda x: monai_dice_ce(x, target_channel)),
+        ("BoundaryLoss (maps per call)", "monai BoundaryLoss", logits,
+         lambda x: boundary(x, target),
+         lambda x: monai_boundary(x, target_channel)),
+    ]
+
+
+def _time_once(function, logits) -> float:
+    leaf = logits.detach().clone().requires_grad_(True)
+    start = time.perf_counter()
+    function(leaf).backward()
+    return time.perf_counter() - start
+
+
+def main() -> list[dict]:
+    """Time every pair and print the table; returns the rows."""
+    warnings.filterwarnings("ignore", module="monai")
+    rows = []
+    print(f"Loss forward + backward on a {' x '.join(map(str, SHAPE))} float32 batch "
+          f"(CPU, {torch.get_num_threads()} threads, best of {REPEATS})")
+    header = f"{'segcourse':<30} {'ms':>8}   {'reference':<26} {'ms':>8}   {'ratio':>6}"
+    print(header)
+    print("-" * len(header))
+    for name, reference, logits, ours, theirs in _cases():
+        for function in (ours, theirs):  # warm up
+            _time_once(function, logits)
+        ours_times, their_times = [], []
+        for _ in range(REPEATS):
+            ours_times.append(_time_once(ours, logits))
+            their_times.append(_time_once(theirs, logits))
+        ours_ms = 1e3 * min(ours_times)
+        their_ms = 1e3 * min(their_times)
+        ratio = ours_ms / their_ms
+        rows.append({"loss": name, "reference": reference, "ms": ours_ms,
+                     "reference_ms": their_ms, "ratio": ratio})
+        print(f"{name:<30} {ours_ms:8.1f}   {reference:<26} {their_ms:8.1f}   {ratio:6.2f}")
+    return rows
+
+
+if __name__ == "__main__":
+    main()

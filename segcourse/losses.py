@@ -1,0 +1,1346 @@
+r"""Segmentation losses, written out so that the course can show every step.
+
+Notebook 06 (losses) teaches them; notebook 07 (training lab) trains
+:class:`segcourse.models.TinyUNet` with each of them.
+
+Every loss follows :mod:`torch.nn.functional`: it is called as
+``loss(logits, target)`` with raw network outputs ``logits`` of shape
+``(N, C, ...)`` and an integer ``target`` of class indices of shape ``(N, ...)``;
+options are keyword-only; ``ignore_index=-100`` marks target pixels that count
+nowhere; ``reduction`` is ``"mean"``, ``"sum"`` or ``"none"``. Each functional
+form has an :class:`torch.nn.Module` twin that takes the same keyword options.
+
+- :func:`cross_entropy` / :class:`CrossEntropyLoss` (+ label smoothing,
+  Szegedy et al. 2016; + class weights, :func:`class_weights`)
+- :func:`focal_loss` / :class:`FocalLoss` (softmax) and
+  :func:`binary_focal_loss` / :class:`BinaryFocalLoss` (sigmoid), Lin et al. 2017
+- :func:`dice_loss` / :class:`DiceLoss`, Milletari et al. 2016
+- :func:`tversky_loss` / :class:`TverskyLoss`, Salehi et al. 2017
+- :func:`boundary_loss` / :class:`BoundaryLoss`, Kervadec et al. 2019
+- :class:`CompoundLoss`: a weighted sum of losses, for example Dice + CE
+
+Helpers: :func:`class_weights` (inverse, median and effective-number
+frequency weights), :func:`signed_distance_map` (the distance maps of the
+boundary loss), :func:`boundary_loss_weights` (the region-to-boundary
+schedule of Kervadec et al.) and :func:`loss_gradient` (the gradient of any
+loss with respect to the logits, for the chapter's gradient pictures).
+
+Numerical stability: every loss works from ``log_softmax`` or ``logsigmoid``
+and never takes the logarithm or a fractional power of a probability that may
+round to 0 or 1, so values and gradients stay finite for logits as large as
+``+-1e4`` and for every focal ``gamma >= 0``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from segcourse._validation import (
+    argument_error,
+    check_choice,
+    check_int,
+    check_label_map,
+    check_number,
+    check_positive_int,
+    describe,
+)
+
+__all__ = [
+    "cross_entropy",
+    "class_weights",
+    "focal_loss",
+    "binary_focal_loss",
+    "dice_loss",
+    "tversky_loss",
+    "signed_distance_map",
+    "boundary_loss",
+    "boundary_loss_weights",
+    "loss_gradient",
+    "CrossEntropyLoss",
+    "FocalLoss",
+    "BinaryFocalLoss",
+    "DiceLoss",
+    "TverskyLoss",
+    "BoundaryLoss",
+    "CompoundLoss",
+]
+
+_REDUCTIONS = ("mean", "sum", "none")
+_WEIGHT_METHODS = ("inverse", "median", "effective")
+
+
+# --------------------------------------------------------------------------
+# Argument checks shared by every loss
+# --------------------------------------------------------------------------
+
+
+def _check_logits(logits, *, min_channels: int = 1, max_channels: int | None = None,
+                  hint: str = "") -> torch.Tensor:
+    if not isinstance(logits, torch.Tensor):
+        raise argument_error("logits", "a torch tensor of shape (N, C, ...)",
+                             type(logits).__name__, type_error=True)
+    if not logits.is_floating_point():
+        raise argument_error("logits", "a floating-point tensor of shape (N, C, ...)", logits)
+    if logits.ndim < 2:
+        raise argument_error("logits", "a tensor of shape (N, C, ...) with at least 2 dimensions",
+                             logits)
+    channels = logits.shape[1]
+    if channels < min_channels or (max_channels is not None and channels > max_channels):
+        if max_channels == min_channels:
+            wanted = f"exactly {min_channels} channel{'s' if min_channels > 1 else ''}"
+        else:
+            wanted = f"at least {min_channels} channels"
+        raise argument_error("logits", f"a tensor of shape (N, C, ...) with {wanted}{hint}",
+                             logits)
+    return logits
+
+
+def _check_ignore_index(ignore_index):
+    return check_int(ignore_index, "ignore_index", allow_none=True)
+
+
+def _check_target(target, logits: torch.Tensor, ignore_index: int | None, *,
+                  num_classes: int | None = None) -> tuple[torch.Tensor, bool]:
+    """Check ``target`` against ``logits``.
+
+    Returns the target as an int64 tensor of shape ``(N, ...)`` and whether any
+    of its pixels equals ``ignore_index`` (so that the losses skip the masking
+    work when none does).
+    """
+    if not isinstance(target, torch.Tensor):
+        raise argument_error("target", "a torch tensor of class indices",
+                             type(target).__name__, type_error=True)
+    if target.dtype == torch.bool:
+        target = target.long()
+    elif target.is_floating_point() or target.is_complex():
+        # Float targets are class probabilities for torch; here they are an error.
+        raise argument_error("target", "an integer tensor of class indices", target)
+    expected = (logits.shape[0], *logits.shape[2:])
+    if tuple(target.shape) != expected:
+        raise argument_error(
+            "target", f"a tensor of shape (N, ...) = {expected} to match `logits` of shape "
+            f"{tuple(logits.shape)}", target)
+    if target.device != logits.device:
+        raise argument_error("target", f"on the device of `logits` ({logits.device})",
+                             f"a tensor on {target.device}")
+    if target.dtype != torch.int64:
+        target = target.long()
+    if num_classes is None:
+        num_classes = logits.shape[1]
+    ignored = False
+    if target.numel():
+        low, high = (int(value) for value in torch.aminmax(target))
+        if low < 0 or high >= num_classes:
+            bad = (target < 0) | (target >= num_classes)
+            if ignore_index is not None:
+                bad &= target != ignore_index
+            if bool(bad.any()):
+                value = int(target[bad][0])
+                allowed = f"class indices in [0, {num_classes - 1}]"
+                if ignore_index is not None:
+                    allowed += f" or ignore_index={ignore_index}"
+                raise argument_error("target", allowed, f"the value {value}")
+            ignored = True  # every value out of range is ignore_index
+        elif ignore_index is not None and low <= ignore_index <= high:
+            ignored = bool((target == ignore_index).any())
+    return target, ignored
+
+
+def _check_class_vector(value, name: str, num_classes: int | None,
+                        like: torch.Tensor | None) -> torch.Tensor | None:
+    """A per-class vector (weights, alpha): finite, >= 0, length ``num_classes``."""
+    if value is None:
+        return None
+    if isinstance(value, torch.Tensor):
+        vector = value
+    elif isinstance(value, (np.ndarray, list, tuple)):
+        vector = torch.as_tensor(np.asarray(value, dtype=np.float64))
+    else:
+        raise argument_error(name, "None or a sequence of per-class numbers",
+                             type(value).__name__, type_error=True)
+    if vector.dtype == torch.bool or vector.is_complex():
+        raise argument_error(name, "a tensor of real per-class numbers", vector)
+    if vector.ndim != 1 or (num_classes is not None and vector.shape[0] != num_classes):
+        size = "C" if num_classes is None else str(num_classes)
+        raise argument_error(name, f"a 1-D tensor of {size} per-class values", vector)
+    if not bool(torch.isfinite(vector).all()) or bool((vector < 0).any()):
+        raise argument_error(name, "finite values >= 0", f"{vector.tolist()}")
+    if like is not None:
+        vector = vector.to(device=like.device, dtype=like.dtype)
+    return vector
+
+
+def _check_options(reduction, ignore_index):
+    check_choice(reduction, "reduction", _REDUCTIONS)
+    return _check_ignore_index(ignore_index)
+
+
+def _check_bool(value, name: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise argument_error(name, "True or False", describe(value), type_error=True)
+    return bool(value)
+
+
+def _valid_mask(target: torch.Tensor, ignore_index: int | None, ignored: bool):
+    """Pixels that count (``None`` when none is ignored) and a copy safe for indexing."""
+    if not ignored:
+        return None, target
+    valid = target != ignore_index
+    return valid, target.masked_fill(~valid, 0)
+
+
+def _reduce_pixels(loss, valid, pixel_weight, reduction):
+    """Reduce a per-pixel loss the way ``torch.nn.functional.cross_entropy`` does.
+
+    ``mean`` divides by the summed weight of the counted pixels (their number
+    without weights), so a batch with every pixel ignored gives 0/0 = NaN, as
+    torch does.
+    """
+    if valid is not None:
+        loss = loss.masked_fill(~valid, 0.0)
+    if reduction == "none":
+        return loss
+    if reduction == "sum":
+        return loss.sum()
+    if pixel_weight is None:
+        count = loss.numel() if valid is None else valid.sum()
+        return loss.sum() / count
+    if valid is not None:
+        pixel_weight = pixel_weight.masked_fill(~valid, 0.0)
+    return loss.sum() / pixel_weight.sum()
+
+
+def _broadcast_classes(vector: torch.Tensor, ndim: int) -> torch.Tensor:
+    return vector.view(1, -1, *([1] * (ndim - 2)))
+
+
+# --------------------------------------------------------------------------
+# Cross entropy and class weights
+# --------------------------------------------------------------------------
+
+
+def cross_entropy(logits, target, *, weight=None, ignore_index=-100, reduction="mean",
+                  label_smoothing=0.0):
+    r"""Cross entropy between softmax probabilities and class indices.
+
+    Written from ``log_softmax``; equal to :func:`torch.nn.functional.cross_entropy`
+    for every combination of options.
+
+    .. math::
+
+        q_{ic} = (1 - \varepsilon)\,[c = y_i] + \frac{\varepsilon}{C}, \qquad
+        \ell_i = -\sum_{c} w_c\, q_{ic} \log p_{ic}, \qquad
+        p_{ic} = \frac{e^{z_{ic}}}{\sum_k e^{z_{ik}}}
+
+    With ``reduction="mean"`` the sum of :math:`\ell_i` over counted pixels is
+    divided by :math:`\sum_i w_{y_i}` (the number of counted pixels without
+    weights).
+
+    Parameters
+    ----------
+    logits : torch.Tensor
+        Raw scores of shape ``(N, C, ...)``.
+    target : torch.Tensor
+        Integer class indices of shape ``(N, ...)`` in ``0..C-1`` or ``ignore_index``.
+    weight : sequence or torch.Tensor, optional
+        Per-class weights :math:`w_c` (length ``C``, finite, ``>= 0``); see
+        :func:`class_weights`. ``None`` weighs every class 1.
+    ignore_index : int or None, default -100
+        Target value whose pixels count nowhere (numerator and denominator).
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"none"`` returns the per-pixel loss of shape ``(N, ...)`` (0 at
+        ignored pixels).
+    label_smoothing : float, default 0.0
+        :math:`\varepsilon \in [0, 1]` (Szegedy et al. 2016): the target puts
+        :math:`1 - \varepsilon` on the true class and spreads :math:`\varepsilon`
+        evenly over all ``C`` classes.
+
+    Returns
+    -------
+    torch.Tensor
+        A scalar, or the per-pixel loss for ``reduction="none"``.
+
+    Notes
+    -----
+    Limiting cases: with ``label_smoothing=0`` and no weights this is the mean
+    negative log-likelihood :math:`-\log p_{i y_i}`; a batch in which every
+    pixel is ignored gives NaN for ``"mean"`` (0/0) and 0 for ``"sum"``,
+    exactly as torch does. It also equals :func:`focal_loss` with ``gamma=0``.
+
+    References
+    ----------
+    .. [1] C. Szegedy et al., "Rethinking the Inception Architecture for
+       Computer Vision", CVPR 2016 (label smoothing).
+
+    Examples
+    --------
+    >>> import torch
+    >>> logits = torch.tensor([[[2.0, 0.0], [0.0, 0.0]]])  # N=1, C=2, 2 pixels
+    >>> target = torch.tensor([[0, 1]])
+    >>> round(float(cross_entropy(logits, target)), 4)  # (0.1269 + 0.6931) / 2
+    0.41
+    >>> torch.allclose(cross_entropy(logits, target, label_smoothing=0.1),
+    ...                torch.nn.functional.cross_entropy(logits, target, label_smoothing=0.1))
+    True
+    """
+    ignore_index = _check_options(reduction, ignore_index)
+    label_smoothing = check_number(label_smoothing, "label_smoothing", low=0.0, high=1.0)
+    logits = _check_logits(logits)
+    target, ignored = _check_target(target, logits, ignore_index)
+    num_classes = logits.shape[1]
+    weight = _check_class_vector(weight, "weight", num_classes, logits)
+
+    log_probs = torch.log_softmax(logits, dim=1)
+    valid, safe_target = _valid_mask(target, ignore_index, ignored)
+    nll = -log_probs.gather(1, safe_target.unsqueeze(1)).squeeze(1)
+    pixel_weight = None
+    if weight is not None:
+        pixel_weight = weight[safe_target]
+        nll = nll * pixel_weight
+    if label_smoothing > 0:
+        if weight is None:
+            smooth = -log_probs.sum(dim=1)
+        else:
+            smooth = -(log_probs * _broadcast_classes(weight, log_probs.ndim)).sum(dim=1)
+        loss = (1.0 - label_smoothing) * nll + (label_smoothing / num_classes) * smooth
+    else:
+        loss = nll
+    return _reduce_pixels(loss, valid, pixel_weight, reduction)
+
+
+def class_weights(target, *, num_classes=None, method="inverse", ignore_index=-100,
+                  beta=0.9999):
+    r"""Per-class weights that undo class imbalance, for ``weight=`` or ``alpha=``.
+
+    With :math:`n_c` pixels of class :math:`c` among :math:`n` counted pixels
+    and :math:`C` classes:
+
+    .. math::
+
+        \text{inverse:}\quad w_c = \frac{n}{C\, n_c} \qquad
+        \text{median:}\quad w_c = \frac{\operatorname{median}_k f_k}{f_c} \qquad
+        \text{effective:}\quad w_c \propto \frac{1 - \beta}{1 - \beta^{n_c}}
+
+    ``"inverse"`` equals scikit-learn's ``compute_class_weight("balanced")``.
+    ``"median"`` is median frequency balancing (Eigen and Fergus): :math:`f_c`
+    is the number of pixels of class :math:`c` divided by the number of pixels
+    of the images in which class :math:`c` appears. ``"effective"`` weighs by
+    the inverse effective number of samples (Cui et al. 2019), normalised so
+    that the weights of the present classes sum to their number.
+
+    Parameters
+    ----------
+    target : torch.Tensor or numpy.ndarray
+        Integer label maps of shape ``(N, ...)``; the first axis indexes images
+        (it matters for ``"median"`` only; a 1-D array is one image, so pass a
+        single 2-D map as ``target[None]``).
+    num_classes : int, optional
+        Number of classes ``C``; ``None`` infers ``max(target) + 1``.
+    method : {"inverse", "median", "effective"}, default "inverse"
+    ignore_index : int or None, default -100
+        Pixels with this value are not counted.
+    beta : float, default 0.9999
+        :math:`\beta \in [0, 1)` for ``"effective"``: ``0`` gives equal
+        weights, and as :math:`\beta \to 1` the weights approach inverse
+        frequency.
+
+    Returns
+    -------
+    torch.Tensor
+        Float32 weights of shape ``(C,)`` (on the device of ``target`` when it
+        is a tensor). A class with no pixel gets weight 0: it never appears as
+        a target, and no finite weight would be right for it.
+
+    References
+    ----------
+    .. [1] D. Eigen and R. Fergus, "Predicting Depth, Surface Normals and
+       Semantic Labels with a Common Multi-Scale Convolutional Architecture",
+       ICCV 2015 (median frequency balancing).
+    .. [2] Y. Cui, M. Jia, T.-Y. Lin, Y. Song and S. Belongie, "Class-Balanced
+       Loss Based on Effective Number of Samples", CVPR 2019.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> target = np.array([[0, 0, 0, 1]])  # one image, 3 background, 1 foreground
+    >>> class_weights(target, method="inverse")  # 4 / (2 * 3), 4 / (2 * 1)
+    tensor([0.6667, 2.0000])
+    >>> class_weights(target, method="median")  # median(3/4, 1/4) = 1/2
+    tensor([0.6667, 2.0000])
+    >>> class_weights(target, method="effective", beta=0.0)  # equal weights
+    tensor([1., 1.])
+    """
+    method = check_choice(method, "method", _WEIGHT_METHODS)
+    ignore_index = _check_ignore_index(ignore_index)
+    num_classes = check_positive_int(num_classes, "num_classes", allow_none=True)
+    beta = check_number(beta, "beta", low=0.0, high=1.0, high_open=True)
+    device = target.device if isinstance(target, torch.Tensor) else None
+    labels = check_label_map(target, "target", num_classes=num_classes,
+                             ignore_index=ignore_index)
+    if labels.ndim == 0:
+        raise argument_error("target", "an array of label maps of shape (N, ...)", labels)
+    per_image = labels.reshape(1 if labels.ndim == 1 else labels.shape[0], -1)
+    valid = per_image >= 0 if ignore_index is None else per_image != ignore_index
+    if num_classes is None:
+        if not valid.any():
+            raise argument_error("num_classes", "given when `target` has no counted pixel",
+                                 "None")
+        num_classes = int(per_image[valid].max()) + 1
+    # counts[i, c]: pixels of class c in image i
+    image_index = np.broadcast_to(np.arange(per_image.shape[0])[:, None], per_image.shape)
+    flat = image_index[valid] * num_classes + per_image[valid]
+    counts = np.bincount(flat, minlength=per_image.shape[0] * num_classes)
+    counts = counts.reshape(per_image.shape[0], num_classes).astype(np.float64)
+    totals = counts.sum(axis=0)
+    present = totals > 0
+    weights = np.zeros(num_classes)
+    if method == "inverse":
+        weights[present] = totals.sum() / (num_classes * totals[present])
+    elif method == "median":
+        pixels_per_image = counts.sum(axis=1, keepdims=True)
+        seen_in = (counts > 0) * pixels_per_image  # pixels of the images holding class c
+        frequency = totals[present] / seen_in.sum(axis=0)[present]
+        weights[present] = np.median(frequency) / frequency
+    else:
+        if beta == 0.0:
+            effective = np.ones(int(present.sum()))
+        else:  # (1 - beta^n) / (1 - beta), accurate for beta close to 1
+            effective = -np.expm1(totals[present] * np.log(beta)) / (1.0 - beta)
+        weights[present] = 1.0 / effective
+        weights *= present.sum() / weights.sum() if present.any() else 0.0
+    result = torch.as_tensor(weights, dtype=torch.float32)
+    return result if device is None else result.to(device)
+
+
+# --------------------------------------------------------------------------
+# Focal losses
+# --------------------------------------------------------------------------
+
+
+def focal_loss(logits, target, *, gamma=2.0, alpha=None, ignore_index=-100, reduction="mean"):
+    r"""Softmax focal loss for multi-class segmentation (Lin et al. 2017).
+
+    .. math::
+
+        \ell_i = -\alpha_{y_i}\,(1 - p_{i y_i})^{\gamma} \log p_{i y_i}
+
+    The factor :math:`(1 - p)^\gamma` shrinks the loss of pixels that are
+    already well classified, so training focuses on the hard ones. With
+    ``reduction="mean"`` the sum over counted pixels is divided by
+    :math:`\sum_i \alpha_{y_i}` (their number without ``alpha``), the
+    normalisation of :func:`cross_entropy`.
+
+    Parameters
+    ----------
+    logits : torch.Tensor
+        Raw scores of shape ``(N, C, ...)`` with ``C >= 2`` (for one channel use
+        :func:`binary_focal_loss`).
+    target : torch.Tensor
+        Integer class indices of shape ``(N, ...)``.
+    gamma : float, default 2.0
+        Focusing parameter :math:`\gamma \ge 0`.
+    alpha : sequence or torch.Tensor, optional
+        Per-class weights :math:`\alpha_c` (length ``C``); ``None`` weighs every
+        class 1.
+    ignore_index : int or None, default -100
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"none"`` returns the per-pixel loss of shape ``(N, ...)``.
+
+    Returns
+    -------
+    torch.Tensor
+
+    Notes
+    -----
+    Limiting cases: with ``gamma=0`` this equals ``cross_entropy(logits,
+    target)``, and with ``gamma=0, alpha=w`` it equals ``cross_entropy(logits,
+    target, weight=w)``, normalisation included.
+
+    Stability: the factor is computed from :math:`\log p_{iy}` (``log_softmax``)
+    as :math:`\exp(\gamma \log(-\operatorname{expm1}(\log p_{iy})))`, with
+    :math:`\log p_{iy}` capped just below 0 (at minus the machine epsilon). So
+    a probability that rounds to 1 never meets the infinite slope of
+    :math:`(1 - p)^\gamma` at :math:`p = 1` (``gamma < 1``): value and gradient
+    stay finite for logits of ``+-1e4``. The cap changes the loss only where
+    :math:`1 - p_{iy}` is below the float precision, where it is 0 to that
+    precision anyway.
+
+    References
+    ----------
+    .. [1] T.-Y. Lin, P. Goyal, R. Girshick, K. He and P. Dollár, "Focal Loss
+       for Dense Object Detection", ICCV 2017.
+
+    Examples
+    --------
+    >>> import torch
+    >>> logits = torch.tensor([[[3.0, 0.0], [0.0, 0.0]]])  # an easy and a hard pixel
+    >>> target = torch.tensor([[0, 1]])
+    >>> focal_loss(logits, target, gamma=2.0, reduction="none")
+    tensor([[0.0001, 0.1733]])
+    >>> torch.equal(focal_loss(logits, target, gamma=0.0), cross_entropy(logits, target))
+    True
+    """
+    ignore_index = _check_options(reduction, ignore_index)
+    gamma = check_number(gamma, "gamma", low=0.0)
+    logits = _check_logits(logits, min_channels=2,
+                           hint=" (use binary_focal_loss for one channel)")
+    target, ignored = _check_target(target, logits, ignore_index)
+    alpha = _check_class_vector(alpha, "alpha", logits.shape[1], logits)
+
+    log_probs = torch.log_softmax(logits, dim=1)
+    valid, safe_target = _valid_mask(target, ignore_index, ignored)
+    index = safe_target.unsqueeze(1)
+    log_pt = log_probs.gather(1, index).squeeze(1)
+    loss = -log_pt
+    if gamma > 0:
+        # 1 - p_t = -expm1(log p_t), accurate for every p_t that log_softmax
+        # resolves. log p_t is kept below -eps: where p_t rounds to 1 the
+        # slope of (1 - p_t)^gamma is infinite for gamma < 1, and the clamp
+        # turns that slope into a zero gradient instead of inf * 0 = NaN.
+        ceiling = -torch.finfo(log_pt.dtype).eps
+        log_one_minus_pt = torch.log(-torch.expm1(log_pt.clamp(max=ceiling)))
+        loss = loss * torch.exp(gamma * log_one_minus_pt)
+    pixel_weight = None
+    if alpha is not None:
+        pixel_weight = alpha[safe_target]
+        loss = loss * pixel_weight
+    return _reduce_pixels(loss, valid, pixel_weight, reduction)
+
+
+def binary_focal_loss(logits, target, *, gamma=2.0, alpha=0.25, ignore_index=-100,
+                      reduction="mean"):
+    r"""Sigmoid focal loss for a binary (one-channel) segmentation (Lin et al. 2017).
+
+    With :math:`p = \sigma(z)` and :math:`p_t = p` on foreground pixels
+    (:math:`y = 1`), :math:`1 - p` on background pixels:
+
+    .. math::
+
+        \ell_i = -\alpha_t\,(1 - p_t)^{\gamma} \log p_t, \qquad
+        \alpha_t = \alpha\,y + (1 - \alpha)(1 - y)
+
+    This is the formula of torchvision's ``sigmoid_focal_loss``;
+    ``alpha=None`` drops the class weighting (:math:`\alpha_t = 1`).
+    ``reduction="mean"`` divides by the number of counted pixels, as
+    torchvision does (not by the sum of :math:`\alpha_t`).
+
+    Parameters
+    ----------
+    logits : torch.Tensor
+        Raw foreground scores of shape ``(N, 1, ...)``.
+    target : torch.Tensor
+        Integer (or boolean) mask of shape ``(N, ...)`` with values 0, 1 or
+        ``ignore_index``.
+    gamma : float, default 2.0
+        Focusing parameter :math:`\gamma \ge 0`.
+    alpha : float or None, default 0.25
+        Weight :math:`\alpha \in [0, 1]` of the foreground class (background
+        gets :math:`1 - \alpha`), or ``None`` for no class weighting.
+    ignore_index : int or None, default -100
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"none"`` returns the per-pixel loss of shape ``(N, ...)``.
+
+    Notes
+    -----
+    Limiting case: with ``gamma=0`` and ``alpha=None`` this is binary cross
+    entropy with logits. Stability: :math:`-\log p_t` and
+    :math:`\log(1 - p_t)` are both computed with ``logsigmoid`` of the signed
+    logit, and :math:`(1 - p_t)^\gamma = \exp(\gamma \log(1 - p_t))`.
+
+    References
+    ----------
+    .. [1] T.-Y. Lin, P. Goyal, R. Girshick, K. He and P. Dollár, "Focal Loss
+       for Dense Object Detection", ICCV 2017.
+
+    Examples
+    --------
+    >>> import torch
+    >>> logits = torch.tensor([[[2.0, -1.0]]])  # N=1, one channel, 2 pixels
+    >>> target = torch.tensor([[1, 1]])
+    >>> binary_focal_loss(logits, target, gamma=2.0, alpha=None, reduction="none")
+    tensor([[0.0018, 0.7019]])
+    >>> bce = torch.nn.functional.binary_cross_entropy_with_logits(logits[:, 0], target.float())
+    >>> torch.allclose(binary_focal_loss(logits, target, gamma=0.0, alpha=None), bce)
+    True
+    """
+    ignore_index = _check_options(reduction, ignore_index)
+    gamma = check_number(gamma, "gamma", low=0.0)
+    alpha = check_number(alpha, "alpha", low=0.0, high=1.0, allow_none=True)
+    logits = _check_logits(logits, min_channels=1, max_channels=1,
+                           hint=" (use focal_loss for C >= 2)")
+    target, ignored = _check_target(target, logits, ignore_index, num_classes=2)
+
+    valid, safe_target = _valid_mask(target, ignore_index, ignored)
+    sign = 2.0 * safe_target.to(logits.dtype) - 1.0  # +1 foreground, -1 background
+    signed = logits[:, 0] * sign  # positive when the prediction agrees with the target
+    loss = -F.logsigmoid(signed)  # -log p_t
+    if gamma > 0:
+        loss = loss * torch.exp(gamma * F.logsigmoid(-signed))  # (1 - p_t)^gamma
+    if alpha is not None:
+        loss = loss * (0.5 + (alpha - 0.5) * sign)  # alpha or 1 - alpha
+    return _reduce_pixels(loss, valid, None, reduction)
+
+
+# --------------------------------------------------------------------------
+# Overlap losses: Dice and Tversky
+# --------------------------------------------------------------------------
+
+
+def _overlap_terms(logits, target, ignore_index, ignored, include_background, batch):
+    """Soft true positives, predicted and target sizes per (image, class).
+
+    Softmax for ``C >= 2`` (one-hot targets), sigmoid for one channel (the
+    target is the foreground mask).
+    """
+    valid, safe_target = _valid_mask(target, ignore_index, ignored)
+    if logits.shape[1] == 1:
+        probs = torch.sigmoid(logits)
+        one_hot = safe_target.unsqueeze(1).to(logits.dtype)
+    else:
+        probs = torch.softmax(logits, dim=1)
+        one_hot = torch.zeros_like(probs).scatter_(1, safe_target.unsqueeze(1), 1.0)
+        if not include_background:
+            probs, one_hot = probs[:, 1:], one_hot[:, 1:]
+    if valid is not None:
+        keep = valid.unsqueeze(1).to(logits.dtype)
+        probs = probs * keep
+        one_hot = one_hot * keep
+    dims = list(range(2, logits.ndim))
+    if batch:
+        dims = [0, *dims]
+    true_positive = (probs * one_hot).sum(dim=dims)
+    return probs, one_hot, true_positive, dims
+
+
+def _reduce_scores(loss, reduction):
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+def dice_loss(logits, target, *, smooth=1e-5, squared=False, batch=False,
+              include_background=True, ignore_index=-100, reduction="mean"):
+    r"""Soft Dice loss (Milletari et al. 2016), per image and class.
+
+    With probabilities :math:`p` (softmax over ``C >= 2`` channels, sigmoid for
+    one channel) and the one-hot target :math:`g`, summed over the pixels of
+    each image (and over the batch with ``batch=True``):
+
+    .. math::
+
+        L_c = 1 - \frac{2 \sum_i p_{ic} g_{ic} + s}{\sum_i p_{ic}^k + \sum_i g_{ic}^k + s},
+        \qquad k = 2 \text{ if squared else } 1
+
+    The formula of MONAI's ``DiceLoss`` with ``smooth_nr = smooth_dr = smooth``.
+
+    Parameters
+    ----------
+    logits : torch.Tensor
+        Raw scores of shape ``(N, C, ...)``; one channel means a binary task.
+    target : torch.Tensor
+        Integer class indices of shape ``(N, ...)`` (0/1 for one channel).
+    smooth : float, default 1e-5
+        :math:`s \ge 0`, added to numerator and denominator: a class absent
+        from both target and prediction then scores loss 0, not 0/0.
+    squared : bool, default False
+        Square the terms of the denominator (Milletari's V-Net form).
+    batch : bool, default False
+        Sum over the whole batch before dividing (one Dice per class) instead
+        of one Dice per image and class.
+    include_background : bool, default True
+        ``False`` drops channel 0 (ignored for one channel, which is the
+        foreground).
+    ignore_index : int or None, default -100
+        Pixels with this target value are left out of every sum.
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"none"`` returns the losses of shape ``(N, K)`` (``(K,)`` with
+        ``batch=True``), ``K`` the number of classes counted.
+
+    Notes
+    -----
+    Limiting cases: a perfect one-hot prediction has loss 0 for every class
+    present; with ``smooth=0`` it equals :func:`tversky_loss` with
+    ``alpha=beta=0.5``.
+
+    References
+    ----------
+    .. [1] F. Milletari, N. Navab and S.-A. Ahmadi, "V-Net: Fully
+       Convolutional Neural Networks for Volumetric Medical Image
+       Segmentation", 3DV 2016.
+
+    Examples
+    --------
+    >>> import torch
+    >>> logits = torch.tensor([[[0.0, 0.0, 0.0, 0.0]]])  # one channel: p = 0.5 everywhere
+    >>> target = torch.tensor([[1, 1, 0, 0]])
+    >>> float(dice_loss(logits, target, smooth=0.0))  # 1 - 2 * 1 / (2 + 2)
+    0.5
+    """
+    ignore_index = _check_options(reduction, ignore_index)
+    smooth = check_number(smooth, "smooth", low=0.0)
+    squared = _check_bool(squared, "squared")
+    batch = _check_bool(batch, "batch")
+    include_background = _check_bool(include_background, "include_background")
+    logits = _check_logits(logits)
+    target, ignored = _check_target(target, logits, ignore_index,
+                           num_classes=2 if logits.shape[1] == 1 else None)
+
+    probs, one_hot, intersection, dims = _overlap_terms(
+        logits, target, ignore_index, ignored, include_background, batch)
+    if squared:
+        pred_size = (probs * probs).sum(dim=dims)
+    else:
+        pred_size = probs.sum(dim=dims)
+    target_size = one_hot.sum(dim=dims)  # one-hot: g^2 = g
+    loss = 1.0 - (2.0 * intersection + smooth) / (pred_size + target_size + smooth)
+    return _reduce_scores(loss, reduction)
+
+
+def tversky_loss(logits, target, *, alpha=0.5, beta=0.5, smooth=1e-5, batch=False,
+                 include_background=True, ignore_index=-100, reduction="mean"):
+    r"""Tversky loss (Salehi et al. 2017): Dice with separate weights on FP and FN.
+
+    With soft counts per image and class :math:`TP = \sum_i p_i g_i`,
+    :math:`FP = \sum_i p_i (1 - g_i)`, :math:`FN = \sum_i (1 - p_i) g_i`:
+
+    .. math::
+
+        L_c = 1 - \frac{TP + s}{TP + \alpha\,FP + \beta\,FN + s}
+
+    The formula of MONAI's ``TverskyLoss`` with ``smooth_nr = smooth_dr = smooth``.
+
+    Parameters
+    ----------
+    logits, target
+        As for :func:`dice_loss`.
+    alpha : float, default 0.5
+        Weight :math:`\alpha \ge 0` of false positives.
+    beta : float, default 0.5
+        Weight :math:`\beta \ge 0` of false negatives; ``beta > alpha``
+        favours recall, which helps small structures.
+    smooth, batch, include_background, ignore_index, reduction
+        As for :func:`dice_loss`.
+
+    Notes
+    -----
+    Limiting cases: with ``smooth=0``, ``alpha=beta=0.5`` gives the Dice loss
+    and ``alpha=beta=1`` the soft Jaccard (IoU) loss
+    :math:`1 - TP / (TP + FP + FN)`.
+
+    References
+    ----------
+    .. [1] S. S. M. Salehi, D. Erdogmus and A. Gholipour, "Tversky Loss
+       Function for Image Segmentation Using 3D Fully Convolutional Deep
+       Networks", MLMI 2017.
+
+    Examples
+    --------
+    >>> import torch
+    >>> logits = torch.tensor([[[0.0, 0.0, 0.0, 0.0]]])  # p = 0.5: TP = FP = FN = 1
+    >>> target = torch.tensor([[1, 1, 0, 0]])
+    >>> round(float(tversky_loss(logits, target, alpha=1.0, beta=1.0, smooth=0.0)), 4)  # 1 - 1/3
+    0.6667
+    """
+    ignore_index = _check_options(reduction, ignore_index)
+    alpha = check_number(alpha, "alpha", low=0.0)
+    beta = check_number(beta, "beta", low=0.0)
+    smooth = check_number(smooth, "smooth", low=0.0)
+    batch = _check_bool(batch, "batch")
+    include_background = _check_bool(include_background, "include_background")
+    logits = _check_logits(logits)
+    target, ignored = _check_target(target, logits, ignore_index,
+                           num_classes=2 if logits.shape[1] == 1 else None)
+
+    probs, one_hot, true_positive, dims = _overlap_terms(
+        logits, target, ignore_index, ignored, include_background, batch)
+    false_positive = probs.sum(dim=dims) - true_positive  # sum p (1 - g)
+    false_negative = one_hot.sum(dim=dims) - true_positive  # sum (1 - p) g
+    denominator = true_positive + alpha * false_positive + beta * false_negative + smooth
+    loss = 1.0 - (true_positive + smooth) / denominator
+    return _reduce_scores(loss, reduction)
+
+
+# --------------------------------------------------------------------------
+# Boundary loss
+# --------------------------------------------------------------------------
+
+
+def signed_distance_map(target, *, num_classes=None, ignore_index=-100):
+    r"""Signed Euclidean distance of every pixel to the boundary of each class.
+
+    For class :math:`c` with region :math:`G_c`:
+
+    .. math::
+
+        \phi_c(q) = \begin{cases}
+            -\,d(q, \Omega \setminus G_c) & q \in G_c \\
+            \phantom{-}\,d(q, G_c) & q \notin G_c
+        \end{cases}
+
+    where :math:`d(q, S)` is the Euclidean distance from pixel :math:`q` to
+    the nearest pixel of :math:`S` (in pixels). So the map is negative inside
+    the region, positive outside, and its magnitude grows with the distance
+    to the boundary: the pixels on either side of the boundary get
+    :math:`\mp 1`.
+
+    Parameters
+    ----------
+    target : torch.Tensor or numpy.ndarray
+        Integer label maps of shape ``(N, ...)`` (2-D or 3-D images).
+    num_classes : int, optional
+        Number of classes ``C``; ``None`` infers ``max(target) + 1``.
+    ignore_index : int or None, default -100
+        Pixels with this value belong to no class region and get 0 in every
+        map (so they add nothing to :func:`boundary_loss`).
+
+    Returns
+    -------
+    torch.Tensor or numpy.ndarray
+        Maps of shape ``(N, C, ...)``: float32 on the device of ``target``
+        for a tensor, float64 for an array.
+
+    Notes
+    -----
+    Empty masks: a class absent from an image (or covering all of it) has no
+    boundary there, and its map is 0 everywhere in that image, so it adds
+    nothing to the boundary loss (as in Kervadec et al.'s code and MONAI's
+    ``BoundaryLoss``). Their code subtracts 1 inside, so the inner rim is 0;
+    here both rims are :math:`\mp 1` and the map is never 0 at a counted pixel
+    of an image in which the class has a boundary.
+
+    References
+    ----------
+    .. [1] H. Kervadec, J. Bouchtiba, C. Desrosiers, É. Granger, J. Dolz and
+       I. Ben Ayed, "Boundary loss for highly unbalanced segmentation",
+       MIDL 2019.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> target = np.array([[0, 0, 1, 1, 1]])  # one 1-D "image"
+    >>> signed_distance_map(target, num_classes=2)[0, 1]
+    array([ 2.,  1., -1., -2., -3.])
+    """
+    ignore_index = _check_ignore_index(ignore_index)
+    num_classes = check_positive_int(num_classes, "num_classes", allow_none=True)
+    is_tensor = isinstance(target, torch.Tensor)
+    labels = check_label_map(target, "target", num_classes=num_classes, ignore_index=ignore_index)
+    if labels.ndim < 2:
+        raise argument_error("target", "label maps of shape (N, ...) with at least 2 dimensions",
+                             labels)
+    valid = labels >= 0 if ignore_index is None else labels != ignore_index
+    if num_classes is None:
+        num_classes = int(labels[valid].max()) + 1 if valid.any() else 1
+    maps = _distance_maps(labels, valid, num_classes, range(num_classes))
+    if is_tensor:
+        return torch.as_tensor(maps, dtype=torch.float32).to(target.device)
+    return maps
+
+
+def _distance_maps(labels: np.ndarray, valid: np.ndarray, num_classes: int, classes):
+    """The maps of :func:`signed_distance_map` for ``classes`` only (others stay 0)."""
+    from scipy import ndimage
+
+    valid_everywhere = bool(valid.all())
+    maps = np.zeros((labels.shape[0], num_classes, *labels.shape[1:]))
+    for n in range(labels.shape[0]):
+        for c in classes:
+            inside = (labels[n] == c) & valid[n]
+            if not inside.any() or inside.all():
+                continue  # no boundary: the map stays 0
+            # each transform is 0 on the other side, so their difference is the map
+            phi = ndimage.distance_transform_edt(~inside) - ndimage.distance_transform_edt(inside)
+            maps[n, c] = phi if valid_everywhere else np.where(valid[n], phi, 0.0)
+    return maps
+
+
+def boundary_loss(logits, distance_maps, *, include_background=False, reduction="mean"):
+    r"""Boundary loss (Kervadec et al. 2019): probabilities weighted by signed distances.
+
+    .. math::
+
+        L_B = \frac{1}{N K |\Omega|} \sum_{n} \sum_{c} \sum_{q \in \Omega}
+              \phi_{nc}(q)\, p_{nc}(q)
+
+    with :math:`\phi` from :func:`signed_distance_map` and :math:`p` the
+    softmax probabilities (sigmoid for one channel). Probability put outside a
+    region costs its distance to the region; probability inside earns it. The
+    loss is lowest, not zero, for the perfect segmentation, and it is used
+    together with a regional loss (see :func:`boundary_loss_weights`).
+
+    Parameters
+    ----------
+    logits : torch.Tensor
+        Raw scores of shape ``(N, C, ...)``.
+    distance_maps : torch.Tensor
+        Float maps of the same shape, usually ``signed_distance_map(target,
+        num_classes=C)``.
+    include_background : bool, default False
+        Kervadec et al. apply the loss to the foreground classes only; ``True``
+        includes channel 0 (ignored for one channel).
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"mean"`` averages over images, classes and pixels (as Kervadec et
+        al. and MONAI's ``BoundaryLoss``); ``"none"`` returns the products of
+        shape ``(N, K, ...)``.
+
+    Notes
+    -----
+    Limiting case: the loss is linear in the probabilities, so its gradient
+    with respect to :math:`p` is the distance map itself; a pixel of a class
+    with an all-zero map (absent class) feels no force.
+
+    References
+    ----------
+    .. [1] H. Kervadec, J. Bouchtiba, C. Desrosiers, É. Granger, J. Dolz and
+       I. Ben Ayed, "Boundary loss for highly unbalanced segmentation",
+       MIDL 2019.
+
+    Examples
+    --------
+    >>> import torch
+    >>> target = torch.tensor([[0, 0, 1, 1, 1]])
+    >>> maps = signed_distance_map(target, num_classes=2)
+    >>> good = torch.tensor([[[9.0, 9, -9, -9, -9], [-9.0, -9, 9, 9, 9]]])
+    >>> bad = -good
+    >>> bool(boundary_loss(good, maps) < boundary_loss(bad, maps))
+    True
+    """
+    check_choice(reduction, "reduction", _REDUCTIONS)
+    include_background = _check_bool(include_background, "include_background")
+    logits = _check_logits(logits)
+    if not isinstance(distance_maps, torch.Tensor):
+        raise argument_error("distance_maps", "a torch tensor", type(distance_maps).__name__,
+                             type_error=True)
+    if not distance_maps.is_floating_point() or distance_maps.shape != logits.shape:
+        raise argument_error("distance_maps", f"a float tensor of the shape of `logits` "
+                             f"{tuple(logits.shape)}", distance_maps)
+    distance_maps = distance_maps.to(dtype=logits.dtype)
+    if logits.shape[1] == 1:
+        probs = torch.sigmoid(logits)
+    else:
+        probs = torch.softmax(logits, dim=1)
+        if not include_background:
+            probs, distance_maps = probs[:, 1:], distance_maps[:, 1:]
+    return _reduce_scores(probs * distance_maps, reduction)
+
+
+def boundary_loss_weights(epoch, *, step=0.01, minimum=0.01):
+    r"""Weights of the regional and the boundary loss at ``epoch`` (Kervadec et al. 2019).
+
+    The paper trains with :math:`\alpha\, L_R + (1 - \alpha)\, L_B`, starting
+    from :math:`\alpha = 1` (regional loss only) and lowering :math:`\alpha`
+    by 0.01 after each epoch, down to a floor of 0.01:
+
+    .. math:: \alpha_t = \max(\text{minimum},\ 1 - \text{step} \cdot t)
+
+    Parameters
+    ----------
+    epoch : int
+        Epoch number :math:`t \ge 0` (0 for the first epoch).
+    step : float, default 0.01
+        How much weight moves from the regional to the boundary loss per epoch.
+    minimum : float, default 0.01
+        Floor of the regional weight, in ``[0, 1]``.
+
+    Returns
+    -------
+    tuple of float
+        ``(region_weight, boundary_weight)`` = :math:`(\alpha_t, 1 - \alpha_t)`,
+        ready for ``CompoundLoss.weights``.
+
+    Notes
+    -----
+    The authors' public code has a variant ("StealWeight"): it also moves
+    0.01 per epoch from the regional to the boundary weight, but floors the
+    regional weight at 0.1 and lets the boundary weight keep growing, so
+    the two no longer sum to 1.
+
+    References
+    ----------
+    .. [1] H. Kervadec et al., "Boundary loss for highly unbalanced
+       segmentation", MIDL 2019.
+
+    Examples
+    --------
+    >>> boundary_loss_weights(0)
+    (1.0, 0.0)
+    >>> boundary_loss_weights(30)
+    (0.7, 0.3)
+    >>> boundary_loss_weights(500)
+    (0.01, 0.99)
+    """
+    epoch = check_int(epoch, "epoch", minimum=0)
+    step = check_number(step, "step", low=0.0)
+    minimum = check_number(minimum, "minimum", low=0.0, high=1.0)
+    region = max(minimum, 1.0 - step * epoch)
+    region = round(region, 12)  # 1 - 0.01 * 30 is 0.7000000000000001 in binary
+    return region, round(1.0 - region, 12)
+
+
+# --------------------------------------------------------------------------
+# Gradients, for the chapter's pictures
+# --------------------------------------------------------------------------
+
+
+def loss_gradient(loss, logits, target, **options):
+    r"""Gradient of a loss with respect to the logits, one value per pixel and channel.
+
+    Computes :math:`\partial L / \partial z_{nc\ldots}` by autograd for any
+    loss of this module (a function or a module) called as
+    ``loss(logits, target, **options)``. A non-scalar result (``reduction="none"``)
+    is summed first.
+
+    Parameters
+    ----------
+    loss : callable
+        For example :func:`cross_entropy` or ``DiceLoss()``.
+    logits : torch.Tensor
+        Raw scores of shape ``(N, C, ...)``; not modified.
+    target : torch.Tensor
+        What ``loss`` takes as its second argument.
+    **options
+        Keyword options passed to ``loss``.
+
+    Returns
+    -------
+    torch.Tensor
+        The gradient, detached, of the shape of ``logits``.
+
+    Notes
+    -----
+    With ``reduction="mean"`` every pixel's gradient is divided by the number
+    of pixels; pass ``reduction="sum"`` to see the per-pixel values. For cross
+    entropy the gradient is :math:`p - \text{one-hot}(y)`.
+
+    Examples
+    --------
+    >>> import torch
+    >>> logits = torch.tensor([[[0.0], [0.0]]])  # p = (0.5, 0.5)
+    >>> loss_gradient(cross_entropy, logits, torch.tensor([[1]]), reduction="sum")
+    tensor([[[ 0.5000],
+             [-0.5000]]])
+    """
+    if not callable(loss):
+        raise argument_error("loss", "a callable loss", type(loss).__name__, type_error=True)
+    if not isinstance(logits, torch.Tensor) or not logits.is_floating_point():
+        raise argument_error("logits", "a floating-point torch tensor", describe(logits),
+                             type_error=not isinstance(logits, torch.Tensor))
+    leaf = logits.detach().clone().requires_grad_(True)
+    with torch.enable_grad():
+        value = loss(leaf, target, **options)
+        if value.ndim:
+            value = value.sum()
+        (gradient,) = torch.autograd.grad(value, leaf)
+    return gradient
+
+
+# --------------------------------------------------------------------------
+# Modules
+# --------------------------------------------------------------------------
+
+
+def _class_buffer(value, name):
+    vector = _check_class_vector(value, name, None, None)
+    return None if vector is None else vector.to(torch.get_default_dtype())
+
+
+class CrossEntropyLoss(nn.Module):
+    """Module form of :func:`cross_entropy`; takes the same keyword options.
+
+    Examples
+    --------
+    >>> import torch
+    >>> criterion = CrossEntropyLoss(weight=[1.0, 3.0], label_smoothing=0.1)
+    >>> logits, target = torch.zeros(1, 2, 2), torch.tensor([[0, 1]])
+    >>> bool(criterion(logits, target) == cross_entropy(
+    ...     logits, target, weight=[1.0, 3.0], label_smoothing=0.1))
+    True
+    """
+
+    def __init__(self, *, weight=None, ignore_index=-100, reduction="mean",
+                 label_smoothing=0.0):
+        super().__init__()
+        self.ignore_index = _check_options(reduction, ignore_index)
+        self.reduction = reduction
+        self.label_smoothing = check_number(label_smoothing, "label_smoothing", low=0.0,
+                                            high=1.0)
+        self.register_buffer("weight", _class_buffer(weight, "weight"))
+
+    def forward(self, logits, target):
+        return cross_entropy(logits, target, weight=self.weight, ignore_index=self.ignore_index,
+                             reduction=self.reduction, label_smoothing=self.label_smoothing)
+
+    def extra_repr(self):
+        return (f"ignore_index={self.ignore_index}, reduction={self.reduction!r}, "
+                f"label_smoothing={self.label_smoothing}")
+
+
+class FocalLoss(nn.Module):
+    """Module form of :func:`focal_loss`; takes the same keyword options.
+
+    Examples
+    --------
+    >>> import torch
+    >>> logits, target = torch.zeros(1, 2, 3), torch.tensor([[0, 1, 1]])
+    >>> bool(FocalLoss(gamma=0.0)(logits, target) == cross_entropy(logits, target))
+    True
+    """
+
+    def __init__(self, *, gamma=2.0, alpha=None, ignore_index=-100, reduction="mean"):
+        super().__init__()
+        self.ignore_index = _check_options(reduction, ignore_index)
+        self.reduction = reduction
+        self.gamma = check_number(gamma, "gamma", low=0.0)
+        self.register_buffer("alpha", _class_buffer(alpha, "alpha"))
+
+    def forward(self, logits, target):
+        return focal_loss(logits, target, gamma=self.gamma, alpha=self.alpha,
+                          ignore_index=self.ignore_index, reduction=self.reduction)
+
+    def extra_repr(self):
+        return f"gamma={self.gamma}, ignore_index={self.ignore_index}, reduction={self.reduction!r}"
+
+
+class BinaryFocalLoss(nn.Module):
+    """Module form of :func:`binary_focal_loss`; takes the same keyword options.
+
+    Examples
+    --------
+    >>> import torch
+    >>> logits, target = torch.zeros(2, 1, 3), torch.ones(2, 3, dtype=torch.long)
+    >>> round(float(BinaryFocalLoss(gamma=0.0, alpha=None)(logits, target)), 4)  # log 2
+    0.6931
+    """
+
+    def __init__(self, *, gamma=2.0, alpha=0.25, ignore_index=-100, reduction="mean"):
+        super().__init__()
+        self.ignore_index = _check_options(reduction, ignore_index)
+        self.reduction = reduction
+        self.gamma = check_number(gamma, "gamma", low=0.0)
+        self.alpha = check_number(alpha, "alpha", low=0.0, high=1.0, allow_none=True)
+
+    def forward(self, logits, target):
+        return binary_focal_loss(logits, target, gamma=self.gamma, alpha=self.alpha,
+                                 ignore_index=self.ignore_index, reduction=self.reduction)
+
+    def extra_repr(self):
+        return (f"gamma={self.gamma}, alpha={self.alpha}, ignore_index={self.ignore_index}, "
+                f"reduction={self.reduction!r}")
+
+
+class DiceLoss(nn.Module):
+    """Module form of :func:`dice_loss`; takes the same keyword options.
+
+    Examples
+    --------
+    >>> import torch
+    >>> logits, target = torch.zeros(1, 1, 4), torch.tensor([[1, 1, 0, 0]])
+    >>> float(DiceLoss(smooth=0.0)(logits, target))
+    0.5
+    """
+
+    def __init__(self, *, smooth=1e-5, squared=False, batch=False, include_background=True,
+                 ignore_index=-100, reduction="mean"):
+        super().__init__()
+        self.ignore_index = _check_options(reduction, ignore_index)
+        self.reduction = reduction
+        self.smooth = check_number(smooth, "smooth", low=0.0)
+        self.squared = _check_bool(squared, "squared")
+        self.batch = _check_bool(batch, "batch")
+        self.include_background = _check_bool(include_background, "include_background")
+
+    def forward(self, logits, target):
+        return dice_loss(logits, target, smooth=self.smooth, squared=self.squared,
+                         batch=self.batch, include_background=self.include_background,
+                         ignore_index=self.ignore_index, reduction=self.reduction)
+
+    def extra_repr(self):
+        return (f"smooth={self.smooth}, squared={self.squared}, batch={self.batch}, "
+                f"include_background={self.include_background}, "
+                f"ignore_index={self.ignore_index}, reduction={self.reduction!r}")
+
+
+class TverskyLoss(nn.Module):
+    """Module form of :func:`tversky_loss`; takes the same keyword options.
+
+    Examples
+    --------
+    >>> import torch
+    >>> logits, target = torch.zeros(1, 1, 4), torch.tensor([[1, 1, 0, 0]])
+    >>> round(float(TverskyLoss(alpha=1.0, beta=1.0, smooth=0.0)(logits, target)), 4)
+    0.6667
+    """
+
+    def __init__(self, *, alpha=0.5, beta=0.5, smooth=1e-5, batch=False,
+                 include_background=True, ignore_index=-100, reduction="mean"):
+        super().__init__()
+        self.ignore_index = _check_options(reduction, ignore_index)
+        self.reduction = reduction
+        self.alpha = check_number(alpha, "alpha", low=0.0)
+        self.beta = check_number(beta, "beta", low=0.0)
+        self.smooth = check_number(smooth, "smooth", low=0.0)
+        self.batch = _check_bool(batch, "batch")
+        self.include_background = _check_bool(include_background, "include_background")
+
+    def forward(self, logits, target):
+        return tversky_loss(logits, target, alpha=self.alpha, beta=self.beta, smooth=self.smooth,
+                            batch=self.batch, include_background=self.include_background,
+                            ignore_index=self.ignore_index, reduction=self.reduction)
+
+    def extra_repr(self):
+        return (f"alpha={self.alpha}, beta={self.beta}, smooth={self.smooth}, "
+                f"batch={self.batch}, include_background={self.include_background}, "
+                f"ignore_index={self.ignore_index}, reduction={self.reduction!r}")
+
+
+class BoundaryLoss(nn.Module):
+    """Module form of :func:`boundary_loss`; takes the same keyword options.
+
+    ``forward(logits, target)`` accepts either precomputed float distance maps
+    of shape ``(N, C, ...)`` or an integer ``target`` of shape ``(N, ...)``,
+    whose maps it then computes with :func:`signed_distance_map` (on the CPU,
+    with ``ignore_index``). So the module fits in a :class:`CompoundLoss`
+    beside losses that take class indices.
+
+    Examples
+    --------
+    >>> import torch
+    >>> logits, target = torch.zeros(1, 2, 5), torch.tensor([[0, 0, 1, 1, 1]])
+    >>> maps = signed_distance_map(target, num_classes=2)
+    >>> criterion = BoundaryLoss()
+    >>> bool(criterion(logits, target) == criterion(logits, maps))
+    True
+    """
+
+    def __init__(self, *, include_background=False, reduction="mean", ignore_index=-100):
+        super().__init__()
+        check_choice(reduction, "reduction", _REDUCTIONS)
+        self.reduction = reduction
+        self.include_background = _check_bool(include_background, "include_background")
+        self.ignore_index = _check_ignore_index(ignore_index)
+
+    def forward(self, logits, target):
+        if isinstance(target, torch.Tensor) and not target.is_floating_point():
+            target = self.distance_maps(logits, target)
+        return boundary_loss(logits, target, include_background=self.include_background,
+                             reduction=self.reduction)
+
+    def distance_maps(self, logits, target):
+        """Signed distance maps of an integer ``target``, shaped like ``logits``.
+
+        Only the maps the loss uses are computed (not the background's when
+        ``include_background=False``); the others are left 0.
+        """
+        logits = _check_logits(logits)
+        num_classes = logits.shape[1]
+        binary = num_classes == 1
+        target, _ = _check_target(target, logits, self.ignore_index,
+                                  num_classes=2 if binary else None)
+        labels = target.detach().cpu().numpy()
+        valid = np.ones(labels.shape, dtype=bool)
+        if self.ignore_index is not None:
+            valid = labels != self.ignore_index
+        skip_background = binary or not self.include_background
+        classes = range(1 if skip_background else 0, max(num_classes, 2))
+        maps = _distance_maps(labels, valid, max(num_classes, 2), classes)
+        if binary:  # the one channel is the foreground
+            maps = maps[:, 1:]
+        return torch.as_tensor(maps, dtype=logits.dtype).to(logits.device)
+
+    def extra_repr(self):
+        return (f"include_background={self.include_background}, reduction={self.reduction!r}, "
+                f"ignore_index={self.ignore_index}")
+
+
+class _CallableLoss(nn.Module):
+    """Wraps a plain function so that it can sit in an ``nn.ModuleList``."""
+
+    def __init__(self, function: Callable):
+        super().__init__()
+        self.function = function
+
+    def forward(self, logits, target):
+        return self.function(logits, target)
+
+    def extra_repr(self):
+        return getattr(self.function, "__name__", repr(self.function))
+
+
+class CompoundLoss(nn.Module):
+    r"""A weighted sum of losses, for example Dice + cross entropy.
+
+    .. math:: L = \sum_k w_k L_k(\text{logits}, \text{target})
+
+    Parameters
+    ----------
+    losses : sequence of callables
+        Losses called as ``loss(logits, target)`` that return scalars: modules
+        of this module or functions such as ``functools.partial(dice_loss,
+        smooth=1.0)``.
+    weights : sequence of float, optional
+        One finite weight per loss; default 1 each. The attribute ``weights``
+        (a list) may be changed between epochs, for example with
+        :func:`boundary_loss_weights`. A loss whose weight is 0 is not computed.
+
+    Examples
+    --------
+    >>> import torch
+    >>> criterion = CompoundLoss([DiceLoss(), CrossEntropyLoss()], weights=[1.0, 0.5])
+    >>> logits, target = torch.zeros(1, 2, 4), torch.tensor([[0, 1, 1, 0]])
+    >>> expected = dice_loss(logits, target) + 0.5 * cross_entropy(logits, target)
+    >>> bool(torch.isclose(criterion(logits, target), expected))
+    True
+    >>> criterion.weights = list(boundary_loss_weights(10))  # (0.9, 0.1)
+    """
+
+    def __init__(self, losses: Sequence[Callable], *, weights: Sequence[float] | None = None):
+        super().__init__()
+        if isinstance(losses, (nn.Module, str)) or not isinstance(losses, Sequence):
+            raise argument_error("losses", "a sequence of losses", type(losses).__name__,
+                                 type_error=True)
+        if len(losses) == 0:
+            raise argument_error("losses", "a non-empty sequence of losses", "an empty sequence")
+        for index, loss in enumerate(losses):
+            if not callable(loss):
+                raise argument_error(f"losses[{index}]", "a callable loss",
+                                     type(loss).__name__, type_error=True)
+        self.losses = nn.ModuleList(
+            loss if isinstance(loss, nn.Module) else _CallableLoss(loss) for loss in losses)
+        self.weights = [1.0] * len(losses) if weights is None else weights
+
+    @property
+    def weights(self) -> list[float]:
+        return self._weights
+
+    @weights.setter
+    def weights(self, weights):
+        if isinstance(weights, str) or not isinstance(weights, (Sequence, np.ndarray,
+                                                                torch.Tensor)):
+            raise argument_error("weights", "a sequence of numbers", type(weights).__name__,
+                                 type_error=True)
+        weights = [float(w) if isinstance(w, (np.generic, torch.Tensor)) else w for w in weights]
+        if len(weights) != len(self.losses):
+            raise argument_error("weights", f"{len(self.losses)} numbers, one per loss",
+                                 f"{len(weights)}")
+        self._weights = [check_number(w, f"weights[{i}]") for i, w in enumerate(weights)]
+
+    def forward(self, logits, target):
+        total = None
+        for weight, loss in zip(self._weights, self.losses, strict=True):
+            if weight == 0.0:
+                continue
+            term = weight * loss(logits, target)
+            total = term if total is None else total + term
+        if total is None:  # every weight 0: a zero that still connects to the graph
+            total = logits.sum() * 0.0
+        return total
+
+    def extra_repr(self):
+        return f"weights={self._weights}"
