@@ -212,8 +212,11 @@ def check_count_objects(function) -> CheckResult:
     tiny = np.array([[1, 1, 0, 2], [0, 0, 0, 2], [3, 0, 0, 0]])
     cases.append((tiny, {1: 4, 2: 4, 3: 5}, 4))
     cases.append((tiny, {1: 4, 2: 4, 3: 5}, 6))  # a class with no object: 0
+    # the table may list ids that are not in this map: count the map, not the table
+    cases.append((tiny, {1: 4, 2: 4, 3: 5, 9: 4}, 4))
     for instance_map, instance_classes, class_id in cases:
-        ids = [i for i in np.unique(instance_map) if i != 0 and instance_classes[i] == class_id]
+        ids = [i for i in np.unique(instance_map)
+               if i != 0 and instance_classes[int(i)] == class_id]
         expected = len(ids)
         got, failure = _call(function, instance_map.copy(), dict(instance_classes), class_id)
         if failure is not None:
@@ -234,13 +237,16 @@ def check_count_objects(function) -> CheckResult:
         if got == components:
             return CheckResult(False, "connected components merge objects that touch: count "
                                       "instance ids, which keep touching objects apart.")
+        if got == sum(1 for c in instance_classes.values() if c == class_id):
+            return CheckResult(False, "that counts the entries of `instance_classes`, which may "
+                                      "list ids absent from the map: count the ids in the map.")
         if got == expected + 1:
             return CheckResult(False, "one too many: is the background id 0 counted?")
         return CheckResult(False, f"for class {class_id} the answer is {expected}, you "
                                   f"returned {got}. Look up the class of each id in "
                                   "`instance_classes`.")
     return CheckResult(True, f"Your counts are right on {len(cases)} test cases, including "
-                             "touching objects and a class with no object.")
+                             "a class with no object and a table listing an absent id.")
 
 
 def check_panoptic_encoding(function) -> CheckResult:

@@ -18,6 +18,9 @@ __all__ = [
     "show_overlay",
     "show_boxes",
     "show_pixel_grid",
+    "components_rgb",
+    "show_components",
+    "MERGED_COLOUR",
     "side_by_side",
 ]
 
@@ -152,8 +155,8 @@ def show_boxes(image, boxes, ax=None, *, labels=None, color="yellow", title=None
     return _finish(ax, title)
 
 
-def show_pixel_grid(values, ax=None, *, image=None, cmap="viridis", fmt="{}", title=None,
-                    fontsize=8):
+def show_pixel_grid(values, ax=None, *, image=None, cmap="viridis", vmin=None, vmax=None,
+                    origin=(0, 0), fmt="{}", title=None, fontsize=9):
     """A small array drawn as a grid of pixels with each value written in its cell.
 
     Parameters
@@ -161,7 +164,14 @@ def show_pixel_grid(values, ax=None, *, image=None, cmap="viridis", fmt="{}", ti
     values : 2-D array
         The numbers to print (for example a crop of a mask).
     image : array, optional
-        What to draw underneath (defaults to ``values`` with ``cmap``).
+        What to draw underneath (defaults to ``values`` with ``cmap``); same
+        height and width as ``values``.
+    vmin, vmax : float, optional
+        Colour range of a grayscale ``image`` or of ``values`` (for example 0
+        and 255, so that a crop keeps the brightness it has in the photo).
+    origin : (int, int)
+        Row and column of the crop's top-left pixel in the full image; the
+        tick labels show full-image coordinates.
     """
     values = to_numpy(values, "values")
     if values.ndim != 2:
@@ -171,11 +181,15 @@ def show_pixel_grid(values, ax=None, *, image=None, cmap="viridis", fmt="{}", ti
                              values)
     ax = _axes(ax)
     if image is None:
-        shown = ax.imshow(values.astype(float), cmap=cmap, interpolation="nearest")
+        shown = ax.imshow(values.astype(float), cmap=cmap, vmin=vmin, vmax=vmax,
+                          interpolation="nearest")
     else:
         image = _image_array(image)
-        shown = ax.imshow(image, cmap="gray" if image.ndim == 2 else None,
-                          interpolation="nearest")
+        if image.shape[:2] != values.shape:
+            raise ValueError(f"Expected arguments `image` and `values` to have the same height "
+                             f"and width, but got {image.shape[:2]} and {values.shape}.")
+        shown = ax.imshow(image, cmap="gray" if image.ndim == 2 else None, vmin=vmin,
+                          vmax=vmax, interpolation="nearest")
     # write dark text on light pixels and light text on dark ones
     rgba = shown.to_rgba(shown.get_array())
     luminance = rgba[..., :3] @ np.array([0.299, 0.587, 0.114])
@@ -189,6 +203,69 @@ def show_pixel_grid(values, ax=None, *, image=None, cmap="viridis", fmt="{}", ti
         ax.text(col, row, fmt.format(value.item() if hasattr(value, "item") else value),
                 ha="center", va="center", fontsize=fontsize,
                 color="black" if luminance[row, col] > 0.5 else "white")
+    if title is not None:
+        ax.set_title(title)
+    # full-image coordinates on every other pixel
+    row0, col0 = (int(v) for v in origin)
+    rows = np.arange(0, values.shape[0], 2)
+    cols = np.arange(0, values.shape[1], 2)
+    ax.set_yticks(rows, [str(row0 + r) for r in rows], fontsize=fontsize - 1)
+    ax.set_xticks(cols, [str(col0 + c) for c in cols], fontsize=fontsize - 1)
+    ax.set_xlabel("column", fontsize=fontsize)
+    ax.set_ylabel("row", fontsize=fontsize)
+    return ax
+
+
+#: Colour of a connected component that holds two or more true objects.
+MERGED_COLOUR = (0.835, 0.369, 0.0)  # vermillion (Okabe and Ito)
+
+
+def components_rgb(components, instance_map, *, seed=0):
+    """RGB picture of connected components, coloured by the true objects they cover.
+
+    A component that covers one true object gets that object's colour (the
+    colours of ``show_labels(..., kind="instance", seed=seed)``); one that
+    covers two or more, a merge, is vermillion (:data:`MERGED_COLOUR`);
+    background is black. Side by side with the true instances, this shows at
+    a glance which objects merged.
+
+    Returns
+    -------
+    rgb : ndarray ``(H, W, 3)``
+    merged : int
+        The number of components that hold two or more objects.
+    """
+    components = np.asarray(to_numpy(components, "components"))
+    instances = np.asarray(to_numpy(instance_map, "instance_map"))
+    if components.shape != instances.shape:
+        raise ValueError(f"Expected arguments `components` and `instance_map` to have the same "
+                         f"shape, but got {components.shape} and {instances.shape}.")
+    count = int(instances.max()) if instances.size else 0
+    object_colours = np.vstack([[0.0, 0.0, 0.0], instance_colors(count, seed=seed)])
+    top = int(components.max()) if components.size else 0
+    colours = np.zeros((top + 1, 3))
+    colours[1:] = (0.6, 0.6, 0.6)  # a component over no true object
+    inside = (components > 0) & (instances > 0)
+    # the distinct (component, object) pairs, as one integer each
+    pairs = np.unique(components[inside].astype(np.int64) * (count + 1) + instances[inside])
+    component_of, object_of = pairs // (count + 1), pairs % (count + 1)
+    objects_per_component = np.bincount(component_of, minlength=top + 1)
+    single = objects_per_component[component_of] == 1
+    colours[component_of[single]] = object_colours[object_of[single]]
+    is_merged = objects_per_component >= 2
+    colours[is_merged] = MERGED_COLOUR
+    merged = int(is_merged.sum())
+    return colours[components], merged
+
+
+def show_components(components, instance_map, ax=None, *, seed=0, title=None):
+    """Connected components coloured by the true objects they cover (merges in vermillion).
+
+    See :func:`components_rgb`; returns the Axes.
+    """
+    rgb, _ = components_rgb(components, instance_map, seed=seed)
+    ax = _axes(ax)
+    ax.imshow(rgb, interpolation="nearest")
     return _finish(ax, title)
 
 

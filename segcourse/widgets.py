@@ -184,8 +184,6 @@ class Demo:
             from matplotlib.figure import Figure
 
             self._figure = Figure(figsize=self.figsize, dpi=self.dpi)
-            self._figure.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.86,
-                                         wspace=0.06)
         return self._figure
 
     def render(self, **settings) -> bytes:
@@ -193,7 +191,8 @@ class Demo:
         fig = self._fig()
         result = self.compute_at(**settings)
         if self._update is None:
-            fig.clear()
+            fig.clear()  # also resets the margins: set them after it
+            fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.88, wspace=0.06)
             update = self.plot(result, fig)
             self._update = update if callable(update) else None
         else:
@@ -356,10 +355,11 @@ def threshold_demo(image=None, target=None):
         return result
 
     def errors_image(mask):
+        # colour-blind-safe colours (Okabe and Ito); black: background correctly left out
         errors = np.zeros(target.shape + (3,))
-        errors[mask & target] = (0.2, 0.7, 0.3)
-        errors[mask & ~target] = (0.9, 0.3, 0.2)
-        errors[~mask & target] = (0.95, 0.75, 0.1)
+        errors[mask & target] = (0.0, 0.447, 0.698)  # blue: coin found
+        errors[mask & ~target] = (0.835, 0.369, 0.0)  # vermillion: background taken for coin
+        errors[~mask & target] = (0.941, 0.894, 0.259)  # yellow: coin missed
         return errors
 
     def titles(result):
@@ -373,6 +373,10 @@ def threshold_demo(image=None, target=None):
         shown_errors = right.imshow(errors_image(result["mask"]), interpolation="nearest")
         texts = [_panel_title(ax, title) for ax, title in zip((left, right), titles(result),
                                                               strict=True)]
+        # a frame, so that the white mask does not melt into a white page
+        left.set_axis_on()
+        left.set_xticks([])
+        left.set_yticks([])
 
         def update(result):
             shown_mask.set_data(result["mask"])
@@ -385,9 +389,9 @@ def threshold_demo(image=None, target=None):
     thresholds = list(range(40, 201, 10))
     return Demo(compute, plot, [Slider("threshold", thresholds, default=110,
                                        label="threshold")],
-                figsize=(6.4, 2.7), dpi=72,
-                caption="green: coin found; red: background taken for coin; "
-                        "yellow: coin missed.")
+                figsize=(7.0, 2.95), dpi=80,
+                caption="Right panel: blue, coin found; vermillion, background taken for coin; "
+                        "yellow, coin missed; black, background correctly left out.")
 
 
 # -----------------------------------------------------------------------------
@@ -434,12 +438,14 @@ def touching_objects(gap, *, size=(48, 96), radius=14):
 
 
 def _count_images(result):
-    colours = np.vstack([[0, 0, 0], instance_colors(max(int(result["instance"].max()), 3))])
-    top = int(result["components"].max())
-    comp_colours = np.vstack([[0, 0, 0], instance_colors(max(top, 1), seed=3)])
-    return (colorize(result["instance"], colours),
-            colorize(result["semantic"].astype(np.int64), class_colors(2)),
-            colorize(result["components"], comp_colours))
+    from .plotting import components_rgb
+
+    colours = np.vstack([[0, 0, 0], instance_colors(max(int(result["instance"].max()), 1))])
+    semantic = np.zeros(result["semantic"].shape + (3,))
+    semantic[result["semantic"]] = class_colors(2)[1]
+    components, merged = components_rgb(result["components"], result["instance"])
+    result["merged"] = merged
+    return colorize(result["instance"], colours), semantic, components
 
 
 def _plot_counts(result, fig, make_titles):
@@ -466,14 +472,15 @@ def touching_objects_demo():
         return _plot_counts(result, fig, lambda result: [
             f"instances: {result['true_count']} objects",
             "semantic: one class",
-            f"connected components: {result['component_count']}",
+            f"components: {result['component_count']} ({result['merged']} merged)",
         ])
 
     return Demo(lambda gap: touching_objects(gap), plot,
                 [Slider("gap", list(range(8, -5, -1)), default=4, label="gap (pixels)")],
-                figsize=(7.5, 2.0), dpi=64,
+                figsize=(8.0, 1.9), dpi=80,
                 caption="The instance map keeps two objects at every gap; connected "
-                        "components of the semantic mask count one as soon as they touch.")
+                        "components of the semantic mask count one as soon as they touch "
+                        "(a merged component is drawn in vermillion).")
 
 
 def grow_mask(instance_map, pixels):
@@ -526,15 +533,16 @@ def merging_coins_demo(instance_map=None):
         return _plot_counts(result, fig, lambda result: [
             f"instances: {result['true_count']} coins",
             f"semantic mask, grown {result['pixels']} px",
-            f"connected components: {result['component_count']}",
+            f"components: {result['component_count']} ({result['merged']} merged)",
         ])
 
     return Demo(lambda pixels: _grow(instance_map, nearest, pixels), plot,
                 [Slider("pixels", [0, 2, 3, 4, 5, 6, 8, 10, 12], default=0,
                         label="mask grown by (px)")],
-                figsize=(8.4, 2.4), dpi=72,
+                figsize=(8.0, 2.35), dpi=80,
                 caption="A semantic mask a few pixels too generous joins neighbouring coins: "
-                        "counting by connected components then undercounts.")
+                        "counting by connected components then undercounts (merged "
+                        "components in vermillion, the others in their coin's colour).")
 
 
 #: Every demo of the course, for ``make bench`` and the tests: name -> factory.

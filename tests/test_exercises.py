@@ -215,8 +215,17 @@ def _count_with_background(instance_map, instance_classes, class_id):
     return _count_objects(instance_map, instance_classes, class_id) + 1
 
 
+def _count_table_entries(instance_map, instance_classes, class_id):
+    return sum(1 for c in instance_classes.values() if c == class_id)
+
+
 def test_count_checker_accepts_the_solution():
     assert exercises.check_count_objects(_count_objects).correct
+
+
+def test_count_checker_rejects_counting_the_table():
+    result = exercises.check_count_objects(_count_table_entries)
+    assert not result.correct and "absent from the map" in result.message
 
 
 @pytest.mark.parametrize("function, hint", [

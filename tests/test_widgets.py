@@ -158,3 +158,15 @@ def test_grow_mask_exact():
     assert merged["component_count"] == 1 and merged["true_count"] == 2
     with pytest.raises(ValueError, match="`pixels`"):
         widgets.grow_mask(instances, -1)
+
+
+@pytest.mark.parametrize("name", list(DEMOS))
+def test_course_demo_live_widget_redraws_on_every_slider(name):
+    demo = DEMOS[name]()
+    box = demo.widget()
+    image = box.children[len(demo.sliders)]
+    for control, slider in zip(box.children, demo.sliders, strict=False):
+        before = image.value
+        others = [v for v in slider.values if v != control.value]
+        control.value = others[-1]
+        assert image.value != before, f"{name}: moving {slider.name} left the figure as it was"
