@@ -4,9 +4,10 @@
 #
 #   make book     execute every notebook and build the HTML book
 #   make test     the whole test suite (ruff, unit, doctests, notebooks, book, browser)
-#   make lab      JupyterLab on notebooks/
+#   make lab      JupyterLab on the repository (notebooks/ and student/)
 #   make student  learner copies of the notebooks in student/
-#   make bench    timings of the library against the reference libraries
+#   make bench    timings: demos, metrics and losses against the references
+#                 (BENCH=widgets for one of them)
 #   make clean    remove built files (keeps .venv; `make distclean` removes it too)
 #
 # Elsewhere, get the CPU build of torch with
@@ -44,14 +45,16 @@ test: $(STAMP) $(NODE_STAMP)
 	$(PY) -m ruff check .
 	PYTHONPATH=$(CURDIR)/tests/netguard $(PY) -m pytest
 
+# From the repository root, so that both notebooks/ and student/ are in reach.
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab
 
 student: $(STAMP)
 	$(PY) -m segcourse.student notebooks student
 
+# `make bench BENCH=widgets` runs only the benchmarks whose names contain it.
 bench: $(STAMP)
-	$(PY) bench/run_all.py
+	$(PY) bench/run_all.py $(BENCH)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import argument_error, check_number, check_positive_int, to_numpy
+from ._validation import (
+    argument_error,
+    check_instance_map,
+    check_number,
+    check_positive_int,
+    check_same_shape,
+    to_numpy,
+)
 from .labels import class_colors, colorize, instance_colors
 
 __all__ = [
@@ -234,12 +241,16 @@ def components_rgb(components, instance_map, *, seed=0):
     rgb : ndarray ``(H, W, 3)``
     merged : int
         The number of components that hold two or more objects.
+
+    Examples
+    --------
+    >>> rgb, merged = components_rgb(np.array([[1, 1, 1, 0, 2]]), np.array([[1, 1, 2, 0, 3]]))
+    >>> merged, bool((rgb[0, 0] == MERGED_COLOUR).all()), rgb[0, 3].tolist()
+    (1, True, [0.0, 0.0, 0.0])
     """
-    components = np.asarray(to_numpy(components, "components"))
-    instances = np.asarray(to_numpy(instance_map, "instance_map"))
-    if components.shape != instances.shape:
-        raise ValueError(f"Expected arguments `components` and `instance_map` to have the same "
-                         f"shape, but got {components.shape} and {instances.shape}.")
+    components = check_instance_map(components, "components")
+    instances = check_instance_map(instance_map, "instance_map")
+    check_same_shape(components, instances, "components", "instance_map")
     count = int(instances.max()) if instances.size else 0
     object_colours = np.vstack([[0.0, 0.0, 0.0], instance_colors(count, seed=seed)])
     top = int(components.max()) if components.size else 0

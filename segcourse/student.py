@@ -146,6 +146,10 @@ def _atomic_write(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+        # mkstemp creates the file readable by its owner only; give it the usual mode
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, path)
     except BaseException:
         if os.path.exists(temporary):
@@ -186,7 +190,15 @@ def write_student_copies(source_dir, output_dir) -> WriteReport:
                          f"in {str(source_dir)!r}.")
     output_dir.mkdir(parents=True, exist_ok=True)
     manifest_path = output_dir / MANIFEST_NAME
-    manifest = json.loads(manifest_path.read_text()) if manifest_path.is_file() else {}
+    manifest = {}
+    if manifest_path.is_file():
+        try:
+            manifest = json.loads(manifest_path.read_text())
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            # without a readable manifest every existing copy counts as the learner's
+            manifest = {}
+        if not isinstance(manifest, dict):
+            manifest = {}
     report = WriteReport([], [], [])
     for source in notebooks:
         target = output_dir / source.name

@@ -35,7 +35,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import argument_error, check_int, check_number
+from ._validation import (
+    argument_error,
+    check_instance_map,
+    check_int,
+    check_mask,
+    check_number,
+    check_same_shape,
+    to_numpy,
+)
 from .labels import class_colors, colorize, connected_components, instance_colors
 
 __all__ = [
@@ -329,7 +337,9 @@ def threshold_segmentation(image, threshold):
     (array([[0, 1],
            [0, 1]]), 0.5)
     """
-    image = np.asarray(image)
+    image = to_numpy(image, "image")
+    if image.dtype.kind not in "biuf":
+        raise argument_error("image", "a numeric image", image, type_error=True)
     threshold = check_number(threshold, "threshold")
     mask = image > threshold
     return {"mask": mask, "fraction": float(mask.mean()), "threshold": threshold}
@@ -347,7 +357,9 @@ def threshold_demo(image=None, target=None):
 
         coins = load_coins()
         image, target = coins.image, coins.mask
-    image, target = np.asarray(image), np.asarray(target, dtype=bool)
+    image = to_numpy(image, "image")
+    target = check_mask(target, "target")
+    check_same_shape(image, target, "image", "target")
 
     def compute(threshold):
         result = threshold_segmentation(image, threshold)
@@ -419,7 +431,18 @@ def touching_objects(gap, *, size=(48, 96), radius=14):
     (2, 1)
     """
     gap = check_int(gap, "gap")
-    height, width = size
+    radius = check_int(radius, "radius", minimum=1)
+    if (not isinstance(size, (tuple, list)) or len(size) != 2
+            or not all(isinstance(v, (int, np.integer)) for v in size)):
+        raise argument_error("size", "a (height, width) pair of ints", repr(size),
+                             type_error=True)
+    height, width = int(size[0]), int(size[1])
+    if height < 2 * radius + 1:
+        raise argument_error("size", f"a height of at least 2 * radius + 1 = {2 * radius + 1}",
+                             repr(size))
+    if gap < -2 * radius or 4 * radius + gap + 4 > width:
+        raise argument_error("gap", f"an integer in [{-2 * radius}, {width - 4 * radius - 4}] "
+                             f"(both discs inside a width of {width})", gap)
     rows, cols = np.mgrid[:height, :width]
     centre_row = height // 2
     # left disc spans columns [c1 - r, c1 + r], right disc [c2 - r, c2 + r]
@@ -496,7 +519,7 @@ def grow_mask(instance_map, pixels):
     >>> grow_mask(instances, 1)["component_count"], grow_mask(instances, 0)["component_count"]
     (1, 2)
     """
-    instances = np.asarray(instance_map)
+    instances = check_instance_map(instance_map, "instance_map")
     pixels = check_int(pixels, "pixels", minimum=0)
     return _grow(instances, _nearest_object(instances), pixels)
 
@@ -526,7 +549,7 @@ def merging_coins_demo(instance_map=None):
         from .data import load_coins
 
         instance_map = load_coins().instance
-    instance_map = np.asarray(instance_map)
+    instance_map = check_instance_map(instance_map, "instance_map")
     nearest = _nearest_object(instance_map)  # once: each slider move only thresholds it
 
     def plot(result, fig):

@@ -106,3 +106,17 @@ def test_every_exercise_solution_passes_its_checker_in_the_book(book_html):
         text = (book_html / "notebooks" / f"{notebook.stem}.html").read_text()
         verdicts = re.findall(r'class="segcourse-check"[^>]*><strong[^>]*>([^<]+)</strong>', text)
         assert verdicts == ["Correct!"] * exercises, (notebook.name, verdicts)
+
+
+def test_every_solution_hides_behind_its_own_toggle(book_html):
+    """A solution cell without its hide-input tag would be shown openly: count the toggles."""
+    import json
+
+    for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        cells = json.loads(notebook.read_text())["cells"]
+        solutions = [c for c in cells if "solution" in c["metadata"].get("tags", [])]
+        for cell in solutions:
+            assert "hide-input" in cell["metadata"]["tags"], notebook.name
+        text = (book_html / "notebooks" / f"{notebook.stem}.html").read_text()
+        toggles = re.findall(r"<summary[^>]*>(?:(?!</summary>).)*Show solution", text, re.S)
+        assert len(toggles) == len(solutions), (notebook.name, len(toggles), len(solutions))

@@ -336,6 +336,7 @@ def test_every_page_of_the_book_works_in_chromium(book_html):
 
 _TAMPER = """
 <img id="tampered-external" src="https://example.org/x.png" alt="external">
+<span class="math">x^2 + \\frac{1}{2}</span>
 <script>
 (function () {
   // Freeze every demo figure: after the demo's own handler ran, put the first
@@ -375,5 +376,6 @@ def test_browser_check_catches_a_frozen_slider_and_external_request(book_html, t
     assert "page error: tampered page error" in found, found
     assert re.search(r"solution toggle #0 did not show its code", found), found
     assert "index.html: HTTP 404" in found, found
+    assert re.search(r"math element #\d+ .* was not typeset", found), found
     # The label still moves: only the figure is reported for the frozen slider.
     assert "but its label stayed" not in found, found

@@ -214,3 +214,12 @@ def test_load_coins_is_the_same_every_time():
     first, second = load_coins(), load_coins()
     np.testing.assert_array_equal(first.image, second.image)
     np.testing.assert_array_equal(first.instance, second.instance)
+
+
+def test_data_path_finds_shipped_files_and_names_missing_ones():
+    from segcourse.data import data_path
+
+    path = data_path("coins_instances.png")
+    assert path.is_file() and path.name == "coins_instances.png"
+    with pytest.raises(FileNotFoundError, match="no_such_file.png"):
+        data_path("no_such_file.png")

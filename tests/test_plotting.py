@@ -285,3 +285,29 @@ def test_side_by_side_bad_inputs():
         side_by_side(True)
     with pytest.raises(ValueError, match=r"`titles` to be 2 titles, but got 3 titles"):
         side_by_side(2, titles=["a", "b", "c"])
+
+
+def test_components_rgb_colours_merges_and_single_objects():
+    from segcourse.labels import instance_colors
+    from segcourse.plotting import MERGED_COLOUR, components_rgb
+
+    instances = np.array([[1, 1, 2, 0, 3, 0, 0]])
+    components = np.array([[1, 1, 1, 0, 2, 0, 3]])  # 1 covers objects 1 and 2; 3 covers none
+    rgb, merged = components_rgb(components, instances, seed=0)
+    assert merged == 1
+    np.testing.assert_allclose(rgb[0, 0], MERGED_COLOUR)
+    np.testing.assert_allclose(rgb[0, 4], instance_colors(3, seed=0)[2])  # object 3's colour
+    np.testing.assert_allclose(rgb[0, 3], [0, 0, 0])
+    np.testing.assert_allclose(rgb[0, 6], [0.6, 0.6, 0.6])
+    with pytest.raises(ValueError, match="same shape"):
+        components_rgb(components, instances[:, :3])
+    with pytest.raises(ValueError, match="`components`"):
+        components_rgb(components.astype(float) + 0.5, instances)
+
+
+def test_show_components_returns_the_axes():
+    from segcourse.plotting import show_components
+
+    _, ax = plt.subplots()
+    assert show_components(np.array([[1, 0, 2]]), np.array([[1, 0, 2]]), ax, title="t") is ax
+    assert ax.get_title() == "t"

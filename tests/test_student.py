@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -168,3 +169,18 @@ def test_learner_copy_runs_up_to_its_first_stub_and_checkers_say_not_answered(pa
         assert not errors, f"cell {index} of the learner copy of {path.name}: {errors[0].ename}"
     checker_output = json.dumps(copy.cells[first_stub + 1].outputs)
     assert "Not answered yet" in checker_output
+
+
+def test_copies_get_the_usual_file_mode_and_a_corrupt_manifest_loses_nothing(course):
+    source, output = course
+    write_student_copies(source, output)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (output / "01_a.ipynb").stat().st_mode & 0o777 == 0o666 & ~umask
+    edited = output / "01_a.ipynb"
+    edited.write_text(edited.read_text().replace("answer = ...", "answer = 42"))
+    (output / MANIFEST_NAME).write_text("{not json")
+    report = write_student_copies(source, output)
+    assert [p.name for p in report.kept] == ["01_a.ipynb"]
+    assert "answer = 42" in edited.read_text()
+    assert [p.name for p in report.unchanged] == ["02_b.ipynb"]

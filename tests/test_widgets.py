@@ -170,3 +170,18 @@ def test_course_demo_live_widget_redraws_on_every_slider(name):
         others = [v for v in slider.values if v != control.value]
         control.value = others[-1]
         assert image.value != before, f"{name}: moving {slider.name} left the figure as it was"
+
+
+def test_compute_functions_reject_bad_input():
+    with pytest.raises(TypeError, match="`image`"):
+        widgets.threshold_segmentation(np.array(["a", "b"]), 3)
+    with pytest.raises(ValueError, match="`gap`"):
+        widgets.touching_objects(100)
+    with pytest.raises(ValueError, match="`size`"):
+        widgets.touching_objects(0, size=(10, 96))
+    with pytest.raises(ValueError, match="`radius`"):
+        widgets.touching_objects(0, radius=0)
+    with pytest.raises(ValueError, match="`instance_map`"):
+        widgets.grow_mask(np.array([[0.5, 1.0]]), 1)
+    with pytest.raises(ValueError, match="same shape"):
+        widgets.threshold_demo(np.zeros((4, 4)), np.zeros((4, 5), dtype=bool))

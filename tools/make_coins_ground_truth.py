@@ -18,8 +18,8 @@ and every hand edit can be reviewed:
 3. Seeds: the distance transform of the rough mask, thresholded, gives one
    core per coin; two touching coins whose contact is narrower than twice
    CORE_DEPTH get two cores. (No coins touch in this photograph; the closest
-   pair, in the bottom row, is 6 px apart, which is why step 2 must not
-   close across components.)
+   pair, in the bottom row, has 7 background pixels between them in the
+   final ground truth, which is why step 2 must not close across components.)
 4. Outlines: a marker-controlled watershed on the gradient magnitude, from
    the coin cores and a background marker, puts each outline on the coin's
    edge (not where the threshold happened to fall) and splits touching coins
@@ -92,7 +92,7 @@ def rough_mask(smooth: np.ndarray) -> np.ndarray:
     mask = ndi.binary_fill_holes(mask)
     mask = morphology.remove_small_objects(mask, max_size=SPECK_AREA)
     # Close each component separately: a closing of the whole mask would join
-    # coins that are only a few pixels apart (the bottom row has a 6 px gap).
+    # coins that are only a few pixels apart (the closest pair, in the bottom row).
     labels = measure.label(mask)
     closed = np.zeros_like(mask)
     footprint = morphology.disk(CLOSE_RADIUS)
