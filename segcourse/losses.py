@@ -326,10 +326,14 @@ def class_weights(target, *, num_classes=None, method="inverse", ignore_index=-1
         \text{median:}\quad w_c = \frac{\operatorname{median}_k f_k}{f_c} \qquad
         \text{effective:}\quad w_c \propto \frac{1 - \beta}{1 - \beta^{n_c}}
 
-    ``"inverse"`` equals scikit-learn's ``compute_class_weight("balanced")``.
-    ``"median"`` is median frequency balancing (Eigen and Fergus): :math:`f_c`
-    is the number of pixels of class :math:`c` divided by the number of pixels
-    of the images in which class :math:`c` appears. ``"effective"`` weighs by
+    ``"inverse"`` equals scikit-learn's ``compute_class_weight("balanced")``
+    when every class occurs. A class with no pixel gets weight 0, and
+    :math:`C` still counts it (all ``num_classes`` classes): scikit-learn
+    refuses such a class, so with absent classes the two differ by the factor
+    (present classes) / :math:`C`. ``"median"`` is median frequency balancing
+    (Eigen and Fergus): :math:`f_c` is the number of pixels of class :math:`c`
+    divided by the number of pixels of the images in which class :math:`c`
+    appears. ``"effective"`` weighs by
     the inverse effective number of samples (Cui et al. 2019), normalised so
     that the weights of the present classes sum to their number.
 

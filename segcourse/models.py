@@ -271,9 +271,10 @@ def _foreground_dice(pred: np.ndarray, target: np.ndarray, num_classes: int) -> 
 
     Uses :func:`segcourse.metrics.dice` when it can be imported and answers
     with one score per class, else the small confusion-matrix computation
-    above. Pixels with a negative target (ignored) count nowhere.
+    above. Pixels whose target is not a class (ignored) count nowhere.
     """
-    keep = target >= 0
+    # ignored pixels (any value outside 0..C-1, such as -100 or 255) count nowhere
+    keep = (target >= 0) & (target < num_classes)
     pred, target = pred[keep].ravel(), target[keep].ravel()
     per_class = None
     try:

@@ -229,3 +229,11 @@ def test_agrees_with_torchmetrics(seed):
 def test_cuda_tensors_are_accepted():
     target = torch.from_numpy(_panoptic([0, 0, 1, 1], [0, 0, 1, 1])).cuda()
     assert panoptic_quality(target, target, things=[1], stuff=[0])["pq"] == 1.0
+
+
+def test_negative_void_label_is_rejected_up_front():
+    from segcourse.metrics import panoptic_quality
+
+    panoptic = np.zeros((2, 2, 2), dtype=int)
+    with pytest.raises(ValueError, match="`void_label`"):
+        panoptic_quality(panoptic, panoptic, things=[1], stuff=[0], void_label=-1)

@@ -451,13 +451,13 @@ def test_mean_per_image_differs_from_dataset_score():
 
 def test_streaming_infers_and_grows_num_classes_and_accepts_single_images():
     scores = ConfusionMatrix(ignore_index=255)
-    scores.update(np.array([[0, 1]]), np.array([[0, 255]]))
+    scores.update(np.array([[[0, 1]]]), np.array([[[0, 255]]]))
     assert scores.num_classes == 1  # the prediction at an ignored pixel does not count
-    scores.update(np.array([[3, 1]]), np.array([[3, 0]]))
+    scores.update(np.array([[[3, 1]]]), np.array([[[3, 0]]]))
     assert scores.num_classes == 4
     scores.update(np.array([1, 1]), np.array([1, 0]), batched=False)
     assert scores.num_images == 3
-    scores.update(np.array([[2, 2]]), np.array([[255, 255]]))  # every pixel ignored
+    scores.update(np.array([[[2, 2]]]), np.array([[[255, 255]]]))  # all ignored
     assert scores.num_images == 4 and scores.num_classes == 4
     assert math.isnan(scores.iou(average="micro", reduce="per_image")[-1])
     expected = np.zeros((4, 4), int)
@@ -474,17 +474,17 @@ def test_streaming_errors():
     scores = ConfusionMatrix()
     with pytest.raises(ValueError, match="update"):
         scores.dice()
-    scores.update(np.zeros((1, 2), bool), np.zeros((1, 2), bool))
+    scores.update(np.zeros((1, 1, 2), bool), np.zeros((1, 1, 2), bool))
     with pytest.raises(ValueError, match="boolean masks, like the earlier batches"):
-        scores.update(np.zeros((1, 2), int), np.zeros((1, 2), int))
+        scores.update(np.zeros((1, 1, 2), int), np.zeros((1, 1, 2), int))
     with pytest.raises(ValueError, match="`reduce`"):
         scores.dice(reduce="images")
     with pytest.raises(ValueError, match="`average`"):
         scores.dice(average="samples")
     with pytest.raises(TypeError, match="`batched`"):
-        scores.update(np.zeros((1, 2), bool), np.zeros((1, 2), bool), batched=1)
+        scores.update(np.zeros((1, 1, 2), bool), np.zeros((1, 1, 2), bool), batched=1)
     light = ConfusionMatrix(num_classes=3, keep_per_image=False)
-    light.update(np.zeros((2, 2), int), np.zeros((2, 2), int))
+    light.update(np.zeros((2, 1, 2), int), np.zeros((2, 1, 2), int))
     assert light.iou(average="micro") == 1.0
     with pytest.raises(ValueError, match="keep_per_image"):
         light.iou(reduce="mean_per_image")
@@ -492,7 +492,7 @@ def test_streaming_errors():
         ConfusionMatrix(num_classes=-1)
     fixed = ConfusionMatrix(num_classes=2)
     with pytest.raises(ValueError, match="num_classes=2"):
-        fixed.update(np.array([[0, 2]]), np.array([[0, 1]]))
+        fixed.update(np.array([[[0, 2]]]), np.array([[[0, 1]]]))
     assert math.isnan(fixed.dice(average="macro"))  # nothing was added
 
 
@@ -542,3 +542,43 @@ def test_reference_libraries_on_edge_cases_are_as_documented():
                                  zero_division=0)[1] == 0
     assert math.isnan(iou(pred, target, num_classes=3, average="none")[1])
     assert math.isnan(matthews_corrcoef(np.zeros(3, int), np.zeros(3, int), num_classes=2))
+
+
+def _score_in_child(queue):
+    import numpy as np
+
+    from segcourse.metrics import confusion_matrix
+
+    rng = np.random.default_rng(0)
+    pred = rng.integers(0, 5, (4, 512, 512))
+    queue.put(int(confusion_matrix(pred, pred, num_classes=5).sum()))
+
+
+def test_confusion_matrix_works_in_a_forked_child():
+    """The thread pool of a parent must not deadlock a forked child (DataLoader workers)."""
+    import multiprocessing
+
+    from segcourse.metrics import confusion_matrix
+
+    rng = np.random.default_rng(1)
+    big = rng.integers(0, 5, (4, 512, 512))
+    confusion_matrix(big, big, num_classes=5)  # the parent's pool now exists
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_score_in_child, args=(queue,))
+    child.start()
+    child.join(timeout=60)
+    if child.is_alive():
+        child.kill()
+        pytest.fail("confusion_matrix hung in a forked child")
+    assert queue.get(timeout=5) == 4 * 512 * 512
+
+
+def test_streaming_update_rejects_a_single_image_read_as_a_batch():
+    from segcourse.metrics import ConfusionMatrix
+
+    image = np.array([[0, 1, 1], [1, 0, 0]])
+    with pytest.raises(ValueError, match="batched=False"):
+        ConfusionMatrix(num_classes=2).update(image, image)
+    accumulator = ConfusionMatrix(num_classes=2).update(image, image, batched=False)
+    assert accumulator.num_images == 1

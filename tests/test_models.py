@@ -290,3 +290,20 @@ def test_training_runs_on_cuda(tiny_data):
                     lr=1e-2, device="cuda", val_dataset=val_set, progress=False)
     assert history["loss"][-1] < history["loss"][0]
     assert next(model.parameters()).device.type == "cuda"
+
+
+def test_train_scores_with_a_positive_ignore_value():
+    """Masks that mark ignored pixels with 255 train and score (the 255s count nowhere)."""
+    import numpy as np
+
+    from segcourse._dataset import make_dataset
+    from segcourse.losses import CrossEntropyLoss
+    from segcourse.models import TinyUNet, train
+
+    data = make_dataset(4, size=32, foreground_fraction=0.2, seed=0)
+    masks = np.array(data.masks, dtype=np.int64)
+    masks[:, 0, :] = 255
+    history = train(TinyUNet(1, 2, width=4, levels=2, seed=0), (data.images, masks),
+                    CrossEntropyLoss(ignore_index=255), epochs=1, progress=False)
+    assert len(history["val_dice"]) == 1
+    assert 0.0 <= history["val_dice"][0] <= 1.0 or np.isnan(history["val_dice"][0])

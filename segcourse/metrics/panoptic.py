@@ -240,7 +240,7 @@ def panoptic_quality(pred, target, *, things, stuff, void_label=None):
                              f"{overlap} in both")
     if not things and not stuff:
         raise argument_error("things", "at least one category (with `stuff`)", "none")
-    void_label = check_int(void_label, "void_label", allow_none=True)
+    void_label = check_int(void_label, "void_label", minimum=0, allow_none=True)
     if void_label is not None and void_label in set(things) | set(stuff):
         raise argument_error("void_label", "a category that is neither a thing nor stuff",
                              describe(void_label))

@@ -90,6 +90,17 @@ def _num_workers() -> int:
     return max(1, min(available, 4))
 
 
+def _forget_executor() -> None:
+    # A forked child inherits the pool object but not its threads: work sent to
+    # it would wait forever. The child builds a pool of its own when it needs one.
+    global _executor
+    _executor = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_executor)
+
+
 def _get_executor() -> ThreadPoolExecutor:
     global _executor
     if _executor is None:
@@ -852,7 +863,8 @@ def matthews_corrcoef(pred, target, *, num_classes=None, ignore_index=None,
     When the prediction or the target is constant the coefficient is 0/0.
     The references differ there: scikit-learn's ``matthews_corrcoef``
     returns 0.0; torchmetrics' returns 1 when prediction and target are the
-    same constant map and 0 otherwise. We return ``zero_division`` (NaN by
+    same constant map, -1 when they are two different constant maps, and 0
+    when only one of them is constant. We return ``zero_division`` (NaN by
     default).
 
     References
@@ -1000,9 +1012,11 @@ class ConfusionMatrix:
             seen = "boolean masks" if self._is_mask else "label maps"
             raise argument_error("pred", f"{seen}, like the earlier batches",
                                  describe(pred))
-        if batched and pred.ndim < 1:
-            raise argument_error("pred", "a batch with a leading image axis (or pass "
-                                 "batched=False)", "a 0-D array")
+        if batched and pred.ndim < 3:
+            # a single (H, W) image would be read as a batch of H rows
+            raise argument_error("pred", "a batch (N, H, W) or (N, D, H, W) with a leading "
+                                 "image axis (pass batched=False for a single image)",
+                                 f"a {pred.ndim}-D array")
         self._is_mask = is_mask
         self._grow(num_classes)
         images = zip(pred, target, strict=True) if batched else [(pred, target)]
