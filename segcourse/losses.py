@@ -596,29 +596,47 @@ def binary_focal_loss(logits, target, *, gamma=2.0, alpha=0.25, ignore_index=-10
 
 
 def _overlap_terms(logits, target, ignore_index, ignored, include_background, batch):
-    """Soft true positives, predicted and target sizes per (image, class).
+    r"""Probabilities, target sizes and soft true positives per (image, class).
 
     Softmax for ``C >= 2`` (one-hot targets), sigmoid for one channel (the
-    target is the foreground mask).
+    target is the foreground mask). For ``C >= 2`` the one-hot target is never
+    built: the true positives :math:`\sum_i p_{ic} g_{ic}` are the
+    probabilities of each pixel's own class, summed per class, and the target
+    sizes are class counts; this halves the memory traffic of the loss.
+
+    Returns ``(probs, target_size, true_positive, dims)``; ``probs`` is masked
+    to 0 on ignored pixels and ``dims`` are the axes to sum it over.
     """
     valid, safe_target = _valid_mask(target, ignore_index, ignored)
-    if logits.shape[1] == 1:
-        probs = torch.sigmoid(logits)
-        one_hot = safe_target.unsqueeze(1).to(logits.dtype)
-    else:
-        probs = torch.softmax(logits, dim=1)
-        one_hot = torch.zeros_like(probs).scatter_(1, safe_target.unsqueeze(1), 1.0)
-        if not include_background:
-            probs, one_hot = probs[:, 1:], one_hot[:, 1:]
-    if valid is not None:
-        keep = valid.unsqueeze(1).to(logits.dtype)
-        probs = probs * keep
-        one_hot = one_hot * keep
+    keep = None if valid is None else valid.unsqueeze(1).to(logits.dtype)
     dims = list(range(2, logits.ndim))
     if batch:
         dims = [0, *dims]
-    true_positive = (probs * one_hot).sum(dim=dims)
-    return probs, one_hot, true_positive, dims
+    if logits.shape[1] == 1:
+        probs = torch.sigmoid(logits)
+        one_hot = safe_target.unsqueeze(1).to(logits.dtype)
+        if keep is not None:
+            probs, one_hot = probs * keep, one_hot * keep
+        return probs, one_hot.sum(dim=dims), (probs * one_hot).sum(dim=dims), dims
+
+    probs = torch.softmax(logits, dim=1)
+    if keep is not None:
+        probs = probs * keep
+    batch_size, num_classes = probs.shape[:2]
+    index = safe_target.reshape(batch_size, -1)
+    own_class = probs.gather(1, safe_target.unsqueeze(1)).reshape(batch_size, -1)
+    true_positive = torch.zeros(batch_size, num_classes, dtype=probs.dtype,
+                                device=probs.device).scatter_add(1, index, own_class)
+    weights = (torch.ones_like(own_class) if keep is None
+               else keep.reshape(batch_size, -1).expand_as(own_class))
+    target_size = torch.zeros(batch_size, num_classes, dtype=probs.dtype,
+                              device=probs.device).scatter_add(1, index, weights)
+    if batch:
+        true_positive, target_size = true_positive.sum(dim=0), target_size.sum(dim=0)
+    if not include_background:
+        probs = probs[:, 1:]
+        true_positive, target_size = true_positive[..., 1:], target_size[..., 1:]
+    return probs, target_size, true_positive, dims
 
 
 def _reduce_scores(loss, reduction):
@@ -696,13 +714,13 @@ def dice_loss(logits, target, *, smooth=1e-5, squared=False, batch=False,
     target, ignored = _check_target(target, logits, ignore_index,
                            num_classes=2 if logits.shape[1] == 1 else None)
 
-    probs, one_hot, intersection, dims = _overlap_terms(
+    probs, target_size, intersection, dims = _overlap_terms(
         logits, target, ignore_index, ignored, include_background, batch)
     if squared:
         pred_size = (probs * probs).sum(dim=dims)
     else:
         pred_size = probs.sum(dim=dims)
-    target_size = one_hot.sum(dim=dims)  # one-hot: g^2 = g
+    # target_size counts the one-hot target, whose squares are itself (g^2 = g)
     loss = 1.0 - (2.0 * intersection + smooth) / (pred_size + target_size + smooth)
     return _reduce_scores(loss, reduction)
 
@@ -762,10 +780,10 @@ def tversky_loss(logits, target, *, alpha=0.5, beta=0.5, smooth=1e-5, batch=Fals
     target, ignored = _check_target(target, logits, ignore_index,
                            num_classes=2 if logits.shape[1] == 1 else None)
 
-    probs, one_hot, true_positive, dims = _overlap_terms(
+    probs, target_size, true_positive, dims = _overlap_terms(
         logits, target, ignore_index, ignored, include_background, batch)
     false_positive = probs.sum(dim=dims) - true_positive  # sum p (1 - g)
-    false_negative = one_hot.sum(dim=dims) - true_positive  # sum (1 - p) g
+    false_negative = target_size - true_positive  # sum (1 - p) g
     denominator = true_positive + alpha * false_positive + beta * false_negative + smooth
     loss = 1.0 - (true_positive + smooth) / denominator
     return _reduce_scores(loss, reduction)
