@@ -68,7 +68,6 @@ mathjax3_config = {"options": {"enableMenu": False}}
 html_theme = "sphinx_book_theme"
 html_static_path = ["_static"]
 html_css_files = ["segcourse.css"]
-html_js_files = ["segcourse.js"]
 html_last_updated_fmt = None
 html_theme_options = {
     "home_page_in_toc": True,
