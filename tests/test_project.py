@@ -129,3 +129,14 @@ def test_network_guard_keeps_loopback_open():
         client.close()
     finally:
         server.close()
+
+
+def test_every_package_of_segcourse_is_listed_for_the_wheel():
+    """The wheel's package list is explicit (data/ ships as segcourse._data): keep it complete."""
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    listed = set(setuptools["packages"])
+    on_disk = {".".join(path.parent.relative_to(ROOT).parts)
+               for path in (ROOT / "segcourse").rglob("__init__.py")}
+    assert on_disk <= listed, f"not listed in pyproject.toml: {sorted(on_disk - listed)}"
+    assert setuptools["package-dir"]["segcourse._data"] == "data"
+    assert "*.png" in setuptools["package-data"]["segcourse._data"]
