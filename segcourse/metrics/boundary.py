@@ -165,6 +165,22 @@ def _check_empty_penalty(empty_penalty):
     return check_number(empty_penalty, "empty_penalty", low=0, allow_inf=True)
 
 
+def _distances_or_empty_value(pred, target, spacing, empty_penalty):
+    """Boundary distances both ways, or the value of the empty-mask rule.
+
+    Both masks empty: 0.0; one empty: ``empty_penalty``; otherwise the pair
+    ``(pred_to_target, target_to_pred)`` of :func:`_distances`.
+    """
+    pred, target = _prepare(pred, target)
+    spacing = check_spacing(spacing, pred.ndim)
+    pred_any, target_any = pred.any(), target.any()
+    if not pred_any and not target_any:
+        return 0.0
+    if not pred_any or not target_any:
+        return empty_penalty
+    return _distances(pred, target, spacing)
+
+
 def hausdorff_distance(pred, target, *, percentile=None, spacing=None, empty_penalty=np.inf):
     r"""Symmetric Hausdorff distance between the boundaries of two masks (HD, HD95).
 
@@ -229,14 +245,10 @@ def hausdorff_distance(pred, target, *, percentile=None, spacing=None, empty_pen
     """
     percentile = check_number(percentile, "percentile", low=0, high=100, allow_none=True)
     empty_penalty = _check_empty_penalty(empty_penalty)
-    pred, target = _prepare(pred, target)
-    spacing = check_spacing(spacing, pred.ndim)
-    pred_any, target_any = pred.any(), target.any()
-    if not pred_any and not target_any:
-        return 0.0
-    if not pred_any or not target_any:
-        return empty_penalty
-    pred_to_target, target_to_pred = _distances(pred, target, spacing)
+    distances = _distances_or_empty_value(pred, target, spacing, empty_penalty)
+    if not isinstance(distances, tuple):
+        return distances
+    pred_to_target, target_to_pred = distances
     if percentile is None:
         return float(max(pred_to_target.max(), target_to_pred.max()))
     return float(max(np.percentile(pred_to_target, percentile),
@@ -286,14 +298,10 @@ def average_surface_distance(pred, target, *, spacing=None, empty_penalty=np.inf
     0.8
     """
     empty_penalty = _check_empty_penalty(empty_penalty)
-    pred, target = _prepare(pred, target)
-    spacing = check_spacing(spacing, pred.ndim)
-    pred_any, target_any = pred.any(), target.any()
-    if not pred_any and not target_any:
-        return 0.0
-    if not pred_any or not target_any:
-        return empty_penalty
-    pred_to_target, target_to_pred = _distances(pred, target, spacing)
+    distances = _distances_or_empty_value(pred, target, spacing, empty_penalty)
+    if not isinstance(distances, tuple):
+        return distances
+    pred_to_target, target_to_pred = distances
     total = pred_to_target.sum() + target_to_pred.sum()
     return float(total / (pred_to_target.size + target_to_pred.size))
 
