@@ -13,6 +13,7 @@ from ._validation import (
     argument_error,
     check_instance_map,
     check_number,
+    check_panoptic_map,
     check_positive_int,
     check_same_shape,
     to_numpy,
@@ -23,6 +24,8 @@ __all__ = [
     "show_image",
     "show_labels",
     "show_overlay",
+    "panoptic_rgb",
+    "show_panoptic",
     "show_boxes",
     "show_pixel_grid",
     "components_rgb",
@@ -138,6 +141,40 @@ def show_overlay(image, label_map, ax=None, *, kind="semantic", alpha=0.5, num_c
     rgba[..., :3] = colours
     rgba[..., 3] = np.where(shown, alpha, 0.0)
     ax.imshow(rgba, interpolation="nearest")
+    return _finish(ax, title)
+
+
+def panoptic_rgb(panoptic_map, *, num_classes=None, seed=0):
+    """RGB picture of a 2-D panoptic map: stuff in class colours, each thing its own colour.
+
+    Thing pixels (instance id >= 1) get the colours of
+    ``show_labels(instance_map, kind="instance", seed=seed)``, so that the
+    panoptic and instance pictures of a scene agree.
+
+    Examples
+    --------
+    >>> rgb = panoptic_rgb(np.array([[[0, 0], [2, 1]]]))
+    >>> rgb.shape, bool((rgb[0, 1] == instance_colors(1)[0]).all())
+    ((1, 2, 3), True)
+    """
+    panoptic = check_panoptic_map(panoptic_map, "panoptic_map")
+    if panoptic.ndim != 3:
+        raise argument_error("panoptic_map", "a 2-D panoptic map of shape (H, W, 2)", panoptic)
+    category, instance = panoptic[..., 0], panoptic[..., 1]
+    top = int(category.max()) + 1 if category.size else 1
+    rgb = colorize(category, class_colors(max(num_classes or top, top)))
+    things = instance > 0
+    if things.any():
+        colours = instance_colors(int(instance.max()), seed=seed)
+        rgb[things] = colours[instance[things] - 1]
+    return rgb
+
+
+def show_panoptic(panoptic_map, ax=None, *, num_classes=None, seed=0, title=None):
+    """Show a panoptic map (see :func:`panoptic_rgb`); returns the Axes."""
+    ax = _axes(ax)
+    ax.imshow(panoptic_rgb(panoptic_map, num_classes=num_classes, seed=seed),
+              interpolation="nearest")
     return _finish(ax, title)
 
 

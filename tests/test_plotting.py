@@ -311,3 +311,19 @@ def test_show_components_returns_the_axes():
     _, ax = plt.subplots()
     assert show_components(np.array([[1, 0, 2]]), np.array([[1, 0, 2]]), ax, title="t") is ax
     assert ax.get_title() == "t"
+
+
+def test_panoptic_rgb_matches_class_and_instance_colours():
+    from segcourse.labels import class_colors
+    from segcourse.plotting import panoptic_rgb, show_panoptic
+
+    panoptic = np.array([[[0, 0], [1, 0], [3, 1], [3, 2]]])
+    rgb = panoptic_rgb(panoptic, num_classes=4)
+    np.testing.assert_allclose(rgb[0, 0], class_colors(4)[0])
+    np.testing.assert_allclose(rgb[0, 1], class_colors(4)[1])
+    np.testing.assert_allclose(rgb[0, 2], instance_colors(2)[0])
+    np.testing.assert_allclose(rgb[0, 3], instance_colors(2)[1])
+    with pytest.raises(ValueError, match="`panoptic_map`"):
+        panoptic_rgb(np.zeros((2, 2, 3), int))
+    _, ax = plt.subplots()
+    assert show_panoptic(panoptic, ax, title="p") is ax
