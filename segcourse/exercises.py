@@ -72,6 +72,24 @@ def _not_answered(what: str) -> CheckResult:
                               "this cell again.", answered=False)
 
 
+def _not_a_function(function, example: str):
+    """The verdict for an answer that is not a usable function yet, or None if it is one."""
+    if _unanswered(function):
+        return _not_answered("your function")
+    if not callable(function):
+        return CheckResult(False, f"pass the function itself, for example `{example}`, not "
+                                  "its result.")
+    return None
+
+
+def _call(function, *args):
+    """Call a learner's function; (result, None) or (None, CheckResult) when it is a stub."""
+    try:
+        return function(*args), None
+    except NotImplementedError:
+        return None, _not_answered("your code (it still raises NotImplementedError)")
+
+
 def _box_test_masks():
     """Masks that catch the usual mistakes: asymmetric, touching the border, one pixel."""
     masks = []
@@ -99,18 +117,15 @@ def check_box_from_mask(function) -> CheckResult:
     >>> check_box_from_mask(lambda m: (0, 0, m.shape[1], m.shape[0])).correct
     False
     """
-    if _unanswered(function):
-        return _not_answered("your function")
-    if not callable(function):
-        return CheckResult(False, "pass the function itself, for example "
-                                  "`check_box_from_mask(box_from_mask)`, not its result.")
+    verdict = _not_a_function(function, "check_box_from_mask(box_from_mask)")
+    if verdict is not None:
+        return verdict
     masks = _box_test_masks()
     for mask in masks:
         expected = mask_to_box(mask)
-        try:
-            got = function(mask.copy())
-        except NotImplementedError:
-            return _not_answered("your code (it still raises NotImplementedError)")
+        got, failure = _call(function, mask.copy())
+        if failure is not None:
+            return failure
         if got is None:
             return CheckResult(False, "your function returns None: did you forget `return`?")
         try:
@@ -177,14 +192,6 @@ def check_foreground_fraction(answer, mask) -> CheckResult:
 # Chapter 02
 # -----------------------------------------------------------------------------
 
-def _call(function, *args):
-    """Call a learner's function; (result, None) or (None, CheckResult) when it fails early."""
-    try:
-        return function(*args), None
-    except NotImplementedError:
-        return None, _not_answered("your code (it still raises NotImplementedError)")
-
-
 def check_count_objects(function) -> CheckResult:
     """Check ``count_objects(instance_map, instance_classes, class_id) -> int``.
 
@@ -199,11 +206,9 @@ def check_count_objects(function) -> CheckResult:
     """
     from .data import make_scene
 
-    if _unanswered(function):
-        return _not_answered("your function")
-    if not callable(function):
-        return CheckResult(False, "pass the function itself, for example "
-                                  "`check_count_objects(count_objects)`.")
+    verdict = _not_a_function(function, "check_count_objects(count_objects)")
+    if verdict is not None:
+        return verdict
     cases = []
     for seed in (0, 3):
         scene = make_scene(seed=seed, size=(96, 144))
@@ -260,11 +265,9 @@ def check_panoptic_encoding(function) -> CheckResult:
     """
     from .data import make_scene
 
-    if _unanswered(function):
-        return _not_answered("your function")
-    if not callable(function):
-        return CheckResult(False, "pass the function itself, for example "
-                                  "`check_panoptic_encoding(encode_panoptic)`.")
+    verdict = _not_a_function(function, "check_panoptic_encoding(encode_panoptic)")
+    if verdict is not None:
+        return verdict
     panoptic = make_scene(seed=1, size=(64, 96)).panoptic
     expected = panoptic[..., 0] * 1000 + panoptic[..., 1]
     got, failure = _call(function, panoptic.copy())
