@@ -1,6 +1,7 @@
 # The course's commands. Each target sets up what it needs on first use:
-# a Python 3.11 virtual environment in .venv (CPU build of torch) and the
-# book's browser assets in node_modules (MathJax, from package-lock.json).
+# a virtual environment in .venv (tools/setup_venv.sh: the first Python 3.11
+# or newer found, the CPU build of torch) and the book's browser assets in
+# node_modules (MathJax, from package-lock.json).
 #
 #   make book     execute every notebook and build the HTML book
 #   make test     the whole test suite (ruff, unit, doctests, notebooks, book, browser)
@@ -10,57 +11,61 @@
 #                 (BENCH=widgets for one of them)
 #   make clean    remove built files (keeps .venv; `make distclean` removes it too)
 #
-# Elsewhere, get the CPU build of torch with
-#   make book TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu
+# Settings:
+#   PYTHON=python3.12                  the interpreter for a new .venv
+#   TORCH_INDEX_URL=https://download.pytorch.org/whl/cu128
+#                                      another build of torch (default on Linux:
+#                                      the CPU build; "pypi": the default index)
+#   LAB_ARGS="--no-browser --ip=0.0.0.0"   more options for `make lab`
 
-PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
-TORCH_INDEX_URL ?=
-PIP_INDEX_FLAGS := $(if $(TORCH_INDEX_URL),--extra-index-url $(TORCH_INDEX_URL),)
 BOOK_HTML := book/_build/html
+NETGUARD := $(CURDIR)/tests/netguard
+LAB_ARGS ?=
+# only passed on when set, so that tools/setup_venv.sh can choose the defaults
+export PYTHON TORCH_INDEX_URL
 
 .PHONY: book test lab student bench clean distclean lint venv
 
-venv: $(STAMP)
-
-# Reinstall only when the package list or the torch pin changed.
-$(STAMP): pyproject.toml constraints.txt
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet $(PIP_INDEX_FLAGS) -c constraints.txt -e '.[book,test,lab]'
-	@touch $@
+venv:
+	@bash tools/setup_venv.sh
 
 $(NODE_STAMP): package.json package-lock.json
+	@echo "[setup] installing MathJax for the offline book from the npm registry (seconds)"
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-book: $(STAMP) $(NODE_STAMP)
-	$(PY) -m sphinx -W --keep-going -n -b html book $(BOOK_HTML)
+# The book is built with the network guard on, as the tests build it, so that
+# `make test` can reuse it when it is up to date with its sources.
+book: venv $(NODE_STAMP)
+	@echo "[book] executing every notebook and building the book (about a minute)"
+	PYTHONPATH=$(NETGUARD) $(PY) tools/build_book.py $(BOOK_HTML)
 	@echo "The book: $(abspath $(BOOK_HTML)/index.html)"
 
-test: $(STAMP) $(NODE_STAMP)
+test: venv $(NODE_STAMP)
 	$(PY) -m ruff check .
-	PYTHONPATH=$(CURDIR)/tests/netguard $(PY) -m pytest
+	PYTHONPATH=$(NETGUARD) $(PY) -m pytest
 
 # From the repository root, so that both notebooks/ and student/ are in reach.
-lab: $(STAMP)
-	$(VENV)/bin/jupyter lab
+lab: venv
+	@echo "[lab] JupyterLab opens on the repository: the chapters are in notebooks/,"
+	@echo "      learner copies in student/ (make student). Stop it with Ctrl+C twice."
+	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root,) $(LAB_ARGS)
 
-student: $(STAMP)
+student: venv
 	$(PY) -m segcourse.student notebooks student
 
 # `make bench BENCH=widgets` runs only the benchmarks whose names contain it.
-bench: $(STAMP)
+bench: venv
 	$(PY) bench/run_all.py $(BENCH)
 
-lint: $(STAMP)
+lint: venv
 	$(PY) -m ruff check .
 
 clean:
-	rm -rf book/_build book/jupyter_execute book/_static/mathjax .bench
+	rm -rf book/_build book/jupyter_execute book/_static/mathjax .bench build
 	find . -name __pycache__ -prune -not -path './.venv/*' -exec rm -rf {} +
 
 distclean: clean

@@ -3,14 +3,14 @@
 - The network guard (``tests/netguard/sitecustomize.py``) is active in this
   process and, through PYTHONPATH, in every process the tests start (notebook
   kernels, the book build).
-- ``book_html``: the book built once per session, with warnings as errors.
+- ``book_html``: the book built with warnings as errors (reused when up to date).
 - ``cuda`` marker: tests that need a GPU skip cleanly without one.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -46,16 +46,34 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+def _book_builder():
+    spec = importlib.util.spec_from_file_location("build_book", ROOT / "tools" / "build_book.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.fixture(scope="session")
-def book_html(tmp_path_factory):
-    """Build the book (executing every notebook) with warnings as errors; its HTML folder."""
-    out = tmp_path_factory.mktemp("book")
-    html = out / "html"
-    result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html",
-         "-d", str(out / "doctrees"), str(ROOT / "book"), str(html)],
-        cwd=ROOT, capture_output=True, text=True, timeout=900,
-    )
-    if result.returncode != 0:
-        pytest.fail(f"book build failed:\n{result.stdout[-4000:]}\n{result.stderr[-8000:]}")
-    return html
+def book_html():
+    """The book (every notebook executed) built with warnings as errors; its HTML folder.
+
+    It is ``book/_build/html``, the folder ``make book`` writes: a book there that
+    is up to date with its sources (``tools/build_book.py``) is reused, any other
+    is rebuilt from scratch.
+    """
+    builder = _book_builder()
+    try:
+        builder.build(builder.DEFAULT_HTML, capture=True)
+    except RuntimeError as error:
+        pytest.fail(str(error))
+    return builder.DEFAULT_HTML
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say plainly when the browser test was skipped, and how to run it."""
+    for report in terminalreporter.stats.get("skipped", []):
+        reason = report.longrepr[-1] if isinstance(report.longrepr, tuple) else ""
+        if "no Chromium or Chrome found" in str(reason):
+            terminalreporter.write_sep("-", "browser test skipped", yellow=True)
+            terminalreporter.write_line(str(reason).removeprefix("Skipped: "), yellow=True)
+            return

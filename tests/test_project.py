@@ -52,10 +52,14 @@ def test_environment_yml_lists_the_packages_of_pyproject():
         f"only in environment.yml: {sorted(environment - pyproject)}")
 
 
-def test_torch_is_pinned_to_the_cpu_build():
+def test_torch_is_pinned_and_every_install_step_uses_the_pin():
     constraints = (ROOT / "constraints.txt").read_text()
     assert re.search(r"^torch==\d+\.\d+\.\d+$", constraints, re.M)
-    assert "-c constraints.txt" in (ROOT / "Makefile").read_text()
+    setup = (ROOT / "tools" / "setup_venv.sh").read_text()
+    installs = [line for line in setup.splitlines() if re.search(r"\binstall\b.*(torch|\.\[)", line)
+                and "pip" in line and not line.lstrip().startswith("#")]
+    assert len(installs) >= 3, installs
+    assert all("-c constraints.txt" in line for line in installs), installs
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
