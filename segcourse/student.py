@@ -18,6 +18,12 @@ the command leaves it alone and says so. It knows what it wrote from a
 manifest (``.segcourse-student.json`` in the output folder) holding the
 SHA-256 of every copy it wrote; a copy whose content no longer matches, or
 that it did not write, belongs to the learner.
+
+When the course notebook behind such a kept copy has changed since the copy
+was written (a new version of the course), the new version is written beside
+it as ``NAME.updated.ipynb``, so that the learner can compare the two and
+carry their work over; their own copy is still left alone. That side copy is
+managed like any other: rewritten while untouched, kept once changed.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ import os
 import re
 import sys
 import tempfile
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +45,7 @@ __all__ = ["make_stub", "student_notebook", "write_student_copies", "WriteReport
            "MANIFEST_NAME"]
 
 MANIFEST_NAME = ".segcourse-student.json"
+UPDATED_SUFFIX = ".updated.ipynb"
 BEGIN = re.compile(r"^(?P<indent>\s*)### BEGIN SOLUTION\s*$")
 END = re.compile(r"^\s*### END SOLUTION\s*$")
 STUB_MESSAGE = "Exercise: replace this line with your code"
@@ -164,13 +172,37 @@ class WriteReport:
     written: list
     unchanged: list
     kept: list  # learner copies left alone because the learner changed them
+    # kept copies whose course notebook changed since: (copy, side-by-side new version)
+    outdated: list = dataclasses.field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = [f"wrote {p}" for p in self.written]
         out += [f"up to date {p}" for p in self.unchanged]
-        out += [f"kept {p}: you changed it since it was written, so it was left alone "
-                f"(delete or rename it to get a fresh copy)" for p in self.kept]
+        newer = dict(self.outdated)
+        for path in self.kept:
+            if path in newer:
+                out.append(f"kept {path}: you changed it, so it was left alone; the course "
+                           f"notebook has changed since it was written, and the new version "
+                           f"is beside it in {newer[path]} (compare the two and carry your "
+                           f"work over)")
+            else:
+                out.append(f"kept {path}: you changed it since it was written, so it was "
+                           f"left alone (delete or rename it to get a fresh copy)")
         return out
+
+
+def _write_unless_changed(target: Path, fresh: bytes, manifest: dict) -> str:
+    """Write ``fresh`` to ``target`` unless the learner changed it; what happened."""
+    if target.exists():
+        current = _digest(target.read_bytes())
+        if current == _digest(fresh):
+            manifest[target.name] = current
+            return "unchanged"
+        if current != manifest.get(target.name):
+            return "kept"
+    _atomic_write(target, fresh)
+    manifest[target.name] = _digest(fresh)
+    return "written"
 
 
 def write_student_copies(source_dir, output_dir) -> WriteReport:
@@ -203,18 +235,18 @@ def write_student_copies(source_dir, output_dir) -> WriteReport:
     for source in notebooks:
         target = output_dir / source.name
         fresh = _render(student_notebook(json.loads(source.read_text(encoding="utf-8"))))
-        if target.exists():
-            current = _digest(target.read_bytes())
-            if current == _digest(fresh):
-                manifest[source.name] = current
-                report.unchanged.append(target)
-                continue
-            if current != manifest.get(source.name):
-                report.kept.append(target)
-                continue
-        _atomic_write(target, fresh)
-        manifest[source.name] = _digest(fresh)
-        report.written.append(target)
+        outcome = _write_unless_changed(target, fresh, manifest)
+        if outcome != "kept":
+            getattr(report, outcome).append(target)
+            continue
+        report.kept.append(target)
+        if manifest.get(source.name) not in (None, _digest(fresh)):
+            # the learner's copy came from an older course notebook
+            side = output_dir / (source.stem + UPDATED_SUFFIX)
+            if _write_unless_changed(side, fresh, manifest) == "kept":
+                report.kept.append(side)
+            else:
+                report.outdated.append((target, side))
     _atomic_write(manifest_path, (json.dumps(manifest, indent=1, sort_keys=True) + "\n")
                   .encode("utf-8"))
     return report

@@ -115,6 +115,42 @@ def test_running_twice_keeps_a_learners_edit(course):
     assert "New text" in (output / "02_b.ipynb").read_text()
 
 
+def test_a_new_course_version_goes_beside_an_edited_copy(course):
+    source, output = course
+    write_student_copies(source, output)
+    edited = output / "01_a.ipynb"
+    edited.write_text(edited.read_text().replace("answer = ...", "answer = 6 * 7"))
+    learner_bytes = edited.read_bytes()
+    side = output / "01_a.updated.ipynb"
+
+    # the course is unchanged: no side copy, only "kept"
+    report = write_student_copies(source, output)
+    assert report.outdated == [] and not side.exists()
+
+    # a new version of the course: written beside the learner's copy, and said so
+    path = source / "01_a.ipynb"
+    notebook = json.loads(path.read_text())
+    notebook["cells"].append(nbformat.v4.new_markdown_cell("New section"))
+    path.write_text(json.dumps(notebook))
+    report = write_student_copies(source, output)
+    assert report.outdated == [(edited, side)]
+    assert edited.read_bytes() == learner_bytes
+    assert "New section" in side.read_text() and "answer = ..." in side.read_text()
+    message = "\n".join(report.lines())
+    assert "course notebook has changed" in message and "01_a.updated.ipynb" in message
+
+    # run again: still said, side copy unchanged; once the learner edits it, it is kept too
+    again = write_student_copies(source, output)
+    assert again.outdated == [(edited, side)] and again.written == []
+    side.write_text(side.read_text().replace("answer = ...", "answer = 42"))
+    side_bytes = side.read_bytes()
+    notebook["cells"].append(nbformat.v4.new_markdown_cell("Another section"))
+    path.write_text(json.dumps(notebook))
+    last = write_student_copies(source, output)
+    assert side in last.kept and side.read_bytes() == side_bytes
+    assert edited.read_bytes() == learner_bytes
+
+
 def test_a_deleted_copy_is_written_again_and_a_foreign_file_is_kept(course):
     source, output = course
     output.mkdir()
