@@ -29,8 +29,8 @@ def _setup(tmp_path, path_dirs=(), **env):
             if not (utilities / name).exists():
                 (utilities / name).symlink_to(shutil.which(name))
         environ["PATH"] = os.pathsep.join([*map(str, path_dirs), str(utilities)])
-    return subprocess.run([shutil.which("bash"), str(SETUP)], capture_output=True, text=True, env=environ,
-                          timeout=120)
+    return subprocess.run([shutil.which("bash"), str(SETUP)], capture_output=True, text=True,
+                          env=environ, timeout=120)
 
 
 def _fake_python(folder: Path, name: str, version: tuple | None):
