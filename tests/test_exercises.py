@@ -1,4 +1,9 @@
-"""Unit tests of segcourse.exercises: verdicts, hints and "not answered yet"."""
+"""Unit tests of segcourse.exercises: verdicts, hints and "not answered yet".
+
+For every checker: the right answer, one test per typical wrong answer that
+asserts its specific hint, both stubs of a learner copy (``name = ...`` and a
+function raising NotImplementedError), and an answer of the wrong kind.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,81 @@ import numpy as np
 import pytest
 
 from segcourse import exercises
-from segcourse.exercises import CheckResult, check_box_from_mask, check_foreground_fraction
-from segcourse.labels import mask_to_box
+from segcourse.data import load_coins, make_scene
+from segcourse.exercises import (
+    CheckResult,
+    check_box_from_mask,
+    check_component_count,
+    check_count_objects,
+    check_foreground_fraction,
+    check_largest_coin,
+    check_object_fraction,
+    check_panoptic_encoding,
+)
+from segcourse.labels import bounding_boxes, connected_components, mask_to_box
+from segcourse.student import make_stub
+
+
+def assert_hint(result, start):
+    """A wrong, answered verdict whose message starts with ``start``."""
+    assert not result and result.correct is False
+    assert result.answered, result.message
+    assert result.message.startswith(start), result.message
+    assert repr(result) == f"Not yet. Hint: {result.message}"
+
+
+def assert_not_answered(result, message):
+    assert not result and result.answered is False
+    assert result.message == message
+    assert repr(result) == f"Not answered yet: {message}"
+
+
+def learner_stub(name, signature):
+    """The function a learner copy holds: made by segcourse.student, as in the notebooks."""
+    source = make_stub(f"def {signature}:\n    ### BEGIN SOLUTION\n    return 1\n"
+                       "    ### END SOLUTION")
+    namespace = {}
+    exec(source, namespace)  # noqa: S102 - the stub of a learner copy
+    return namespace[name]
+
+
+def raising_stub_message(name):
+    return (f"`{name}` still raises NotImplementedError: replace the line "
+            "`raise NotImplementedError(...)` in its body with your code, then run that cell "
+            "and this one.")
+
+
+def value_stub_message(*names, what="your number"):
+    after = " and ".join(f"`{name} =`" for name in names)
+    if len(names) > 1:
+        what += "s"
+    return (f"replace the `...` after {after} in the cell above with {what}, then run that "
+            "cell and this one.")
+
+
+# --- the package -----------------------------------------------------------------------------
+
+
+def test_every_checker_is_importable_from_segcourse_exercises():
+    from segcourse.exercises import ch01, ch02
+
+    for module in (ch01, ch02):
+        for name in module.__all__:
+            assert getattr(exercises, name) is getattr(module, name)
+            assert name in exercises.__all__
+    assert "CheckResult" in exercises.__all__
+
+
+def test_a_learner_stub_is_what_the_checkers_expect():
+    # the two stub kinds of segcourse.student, made from real solution sources
+    stub = learner_stub("box_from_mask", "box_from_mask(mask)")
+    with pytest.raises(NotImplementedError):
+        stub(np.ones((2, 2), dtype=bool))
+    namespace = {}
+    exec(make_stub("### BEGIN SOLUTION\nlargest_id = 3\nlargest_box = (1, 2, 3, 4)\n"  # noqa: S102
+                   "### END SOLUTION"), namespace)
+    assert namespace["largest_id"] is ... and namespace["largest_box"] is ...
+
 
 # --- CheckResult -----------------------------------------------------------------------------
 
@@ -46,7 +124,13 @@ def test_check_result_is_frozen():
         result.correct = False
 
 
-# --- check_box_from_mask ---------------------------------------------------------------------
+# --- chapter 01, exercise 1: check_box_from_mask ---------------------------------------------
+
+
+def _box_in(convention):
+    def box_from_mask(mask):
+        return convention(*mask_to_box(mask))
+    return box_from_mask
 
 
 def box_with_nonzero(mask):
@@ -55,77 +139,85 @@ def box_with_nonzero(mask):
     return cols.min(), rows.min(), cols.max(), rows.max()
 
 
-def swapped(mask):
-    x0, y0, x1, y1 = mask_to_box(mask)
-    return y0, x0, y1, x1
+def box_in_reading_order(mask):
+    rows, cols = np.nonzero(mask)
+    return cols[0], rows[0], cols[-1], rows[-1]
 
 
-def exclusive(mask):
-    x0, y0, x1, y1 = mask_to_box(mask)
-    return x0, y0, x1 + 1, y1 + 1
+COINS_MASK = load_coins().mask
 
 
-def wrong_order(mask):
-    x0, y0, x1, y1 = mask_to_box(mask)
-    return x0, x1, y0, y1
-
-
-def forgot_return(mask):
-    mask_to_box(mask)
-
-
-def stub(mask):
-    raise NotImplementedError
-
-
-def test_box_checker_accepts_correct_answers():
-    for function in (mask_to_box, box_with_nonzero, lambda m: np.array(mask_to_box(m))):
-        result = check_box_from_mask(function)
-        assert result
-        assert result.correct and result.answered
-        assert result.message == ("Your boxes match segcourse.labels.mask_to_box on 3 test "
-                                  "masks.")
+@pytest.mark.parametrize("function", [mask_to_box, box_with_nonzero,
+                                      lambda m: np.array(mask_to_box(m)),
+                                      lambda m: list(map(float, mask_to_box(m)))])
+def test_box_checker_accepts_correct_answers(function):
+    result = check_box_from_mask(function)
+    assert result and result.answered
+    assert result.message == "Your boxes match segcourse.labels.mask_to_box on 4 test masks."
 
 
 @pytest.mark.parametrize(("function", "hint"), [
-    (swapped, "rows and columns are swapped"),
-    (exclusive, "x_max and y_max are one too large"),
-    (wrong_order, "the order is (x_min, y_min, x_max, y_max)"),
-    (forgot_return, "your function returns None: did you forget `return`?"),
-    (lambda m: (0, 0, 1), "return four numbers, got 3."),
+    (_box_in(lambda x0, y0, x1, y1: (y0, x0, y1, x1)),
+     "rows and columns are swapped: that is (row_min, col_min, row_max, col_max)."),
+    (_box_in(lambda x0, y0, x1, y1: (x0, y0, x1 + 1, y1 + 1)),
+     "x_max and y_max are one too large: you gave one past the last column and row"),
+    (_box_in(lambda x0, y0, x1, y1: (y0, x0, y1 + 1, x1 + 1)),
+     "that is (row_min, col_min, row_stop, col_stop), rows first and the ends exclusive"),
+    (_box_in(lambda x0, y0, x1, y1: (x0, y0, x1 - x0 + 1, y1 - y0 + 1)),
+     "that is (x, y, width, height), the COCO convention."),
+    (_box_in(lambda x0, y0, x1, y1: (x0, y0, x1 - x0, y1 - y0)),
+     "the last two numbers are x_max - x_min and y_max - y_min, a width and height"),
+    (_box_in(lambda x0, y0, x1, y1: (y0, x0, y1 - y0 + 1, x1 - x0 + 1)),
+     "that is (row, col, height, width)."),
+    (_box_in(lambda x0, y0, x1, y1: (x0, x1, y0, y1)),
+     "the order is (x_min, y_min, x_max, y_max): both minima first, then both maxima."),
+    (_box_in(lambda x0, y0, x1, y1: (y0, y1, x0, x1)),
+     "that is (row_min, row_max, col_min, col_max)."),
+    (box_in_reading_order,
+     "the first and last foreground pixels in reading order (row by row) are not always the "
+     "leftmost and rightmost"),
+    (lambda m: mask_to_box(COINS_MASK),  # reads the notebook's `mask`, not its argument
+     "your function returns the same box (18, 16, 381, 288) for every test mask: does it read "
+     "a notebook variable"),
+    (lambda m: None, "your function returns None: did you forget `return`?"),
+    (lambda m: (0, 0, 1), "return four numbers (x_min, y_min, x_max, y_max), got 3."),
     (lambda m: "abcd", "return four integers (x_min, y_min, x_max, y_max); got 'abcd'."),
-    (lambda m: 5, "return four integers"),
-    ((2, 1, 6, 3), "pass the function itself"),
+    (lambda m: 5, "return four integers (x_min, y_min, x_max, y_max); got 5."),
+    (lambda m: (0, 0, m.shape[1], m.shape[0]),
+     "for a 6 x 9 test mask whose box is (2, 1, 6, 3) you returned (0, 0, 9, 6)."),
 ])
 def test_box_checker_hints(function, hint):
-    result = check_box_from_mask(function)
-    assert not result
-    assert result.answered
-    assert hint in result.message
-    assert repr(result).startswith("Not yet. Hint: ")
+    assert_hint(check_box_from_mask(function), hint)
 
 
 def test_box_checker_generic_hint_names_the_failing_mask():
     # right on the first test mask only: the second is a single pixel at row 3, column 1
-    result = check_box_from_mask(lambda m: (2, 1, 6, 3))
-    assert not result and result.answered
-    assert "for a 5 x 5 test mask whose box is (1, 3, 1, 3) you returned (2, 1, 6, 3)" in \
-        result.message
+    result = check_box_from_mask(lambda m: (2, 1, 6, 3) if m.shape == (6, 9) else (0, 0, 4, 4))
+    assert_hint(result, "for a 5 x 5 test mask whose box is (1, 3, 1, 3) you returned "
+                        "(0, 0, 4, 4).")
 
 
-def test_box_checker_full_image_box_is_wrong():
-    result = check_box_from_mask(lambda m: (0, 0, m.shape[1], m.shape[0]))
-    assert not result and result.answered
+def test_box_checker_not_answered():
+    assert_not_answered(check_box_from_mask(learner_stub("box_from_mask", "box_from_mask(mask)")),
+                        raising_stub_message("box_from_mask"))
+    message = ("`box_from_mask` is not written yet: define it in the cell above "
+               "(`def box_from_mask(mask):` with your code in its body), then run that cell "
+               "and this one.")
+    assert_not_answered(check_box_from_mask(...), message)
+    assert_not_answered(check_box_from_mask(None), message)
 
 
-@pytest.mark.parametrize("answer", [..., None, stub])
-def test_box_checker_not_answered(answer):
-    result = check_box_from_mask(answer)
-    assert not result
-    assert result.answered is False
-    assert repr(result).startswith("Not answered yet: replace the `...`")
-    if answer is stub:
-        assert "NotImplementedError" in result.message
+def test_box_checker_names_a_stub_by_the_learners_name():
+    def my_box(mask):
+        raise NotImplementedError
+
+    assert check_box_from_mask(my_box).message.startswith("`my_box` still raises")
+
+
+def test_box_checker_not_a_function():
+    assert_hint(check_box_from_mask((2, 1, 6, 3)),
+                "pass the function itself, `exercises.check_box_from_mask(box_from_mask)`, not "
+                "a result of calling it (you passed a tuple of 4 items).")
 
 
 def test_box_checker_does_not_let_the_answer_change_its_masks():
@@ -138,17 +230,28 @@ def test_box_checker_does_not_let_the_answer_change_its_masks():
     assert check_box_from_mask(mask_to_box)
 
 
-# --- check_foreground_fraction ---------------------------------------------------------------
+def test_box_checker_lets_other_errors_reach_the_learner():
+    def broken(mask):
+        return mask.no_such_attribute
+
+    with pytest.raises(AttributeError):
+        check_box_from_mask(broken)
+
+
+# --- chapter 01, exercise 2: check_object_fraction and check_foreground_fraction --------------
 
 MASK = np.array([[True, False, False, False],
                  [False, True, False, False]])  # 2 of 8 pixels: 0.25
+COINS = np.array([[True, True, True, False],
+                  [False, True, False, False]])  # 4 of 8 pixels: 0.5
 
 
 @pytest.mark.parametrize("answer", [0.25, 1 / 4, np.float32(0.25), np.array(0.25), 2 / 8])
 def test_fraction_checker_accepts_the_fraction(answer):
-    result = check_foreground_fraction(answer, MASK)
-    assert result and result.answered
-    assert repr(result) == "Correct! 25.00 % of the pixels are foreground."
+    for result in (check_foreground_fraction(answer, MASK),
+                   check_object_fraction(answer, MASK, COINS)):
+        assert result and result.answered
+        assert repr(result) == "Correct! 25.00 % of the pixels are foreground."
 
 
 def test_fraction_checker_accepts_zero_one_masks_and_edge_fractions():
@@ -159,44 +262,177 @@ def test_fraction_checker_accepts_zero_one_masks_and_edge_fractions():
     assert not check_foreground_fraction(0.33, np.array([True, False, False]))
 
 
-@pytest.mark.parametrize(("answer", "hint"), [
+FRACTION_HINTS = [
     (0.75, "that is the background fraction: count the True pixels instead."),
     (2, "that is the number of foreground pixels: divide by the number of all pixels."),
     (25, "that is a percentage: give a fraction between 0 and 1."),
     (25.0, "that is a percentage: give a fraction between 0 and 1."),
+    (1.0, "you divided by len(...), which is the number of rows (2): divide by the number of "
+          "all pixels, .size (8)."),
     (1.5, "a fraction lies between 0 and 1."),
     (-0.25, "a fraction lies between 0 and 1."),
-    (0.3, "count the foreground pixels (mask.sum()) and divide by the number of pixels "
-          "(mask.size)."),
     ("a quarter", "give a single number, got str."),
     ([0.25, 0.75], "give a single number, got list."),
+    (np.array([0.5, 0.5, 0.0, 0.0]), "give a single number; you gave an array of shape (4,). "
+                                     "mean() or sum() without `axis` takes all pixels at once."),
+    (np.mean, "`answer` is a function (mean): store the value it gives (call it), not the "
+              "function itself."),
+]
+
+
+@pytest.mark.parametrize(("answer", "hint"), FRACTION_HINTS + [
+    (0.3, "count the foreground pixels (mask.sum()) and divide by the number of pixels "
+          "(mask.size)."),
 ])
 def test_fraction_checker_hints(answer, hint):
     result = check_foreground_fraction(answer, MASK)
-    assert not result
-    assert result.answered
+    assert_hint(result, hint)
     assert result.message == hint
 
 
-@pytest.mark.parametrize("answer", [..., None])
-def test_fraction_checker_not_answered(answer):
-    result = check_foreground_fraction(answer, MASK)
-    assert not result
-    assert result.answered is False
-    assert result.message == ("replace the `...` in the cell above with your number, then run "
-                              "this cell again.")
+@pytest.mark.parametrize(("answer", "hint"), [
+    (0.5, "that is the coins' foreground fraction: `mask` is the coins' mask from the first "
+          "part of the chapter, `things` the scene's objects. Compute it from `things`."),
+    (0.3, "count the foreground pixels (things.sum()) and divide by the number of pixels "
+          "(things.size)."),
+] + [(answer, hint.replace("`answer`", "`object_fraction`")) for answer, hint in FRACTION_HINTS])
+def test_object_fraction_checker_hints(answer, hint):
+    result = check_object_fraction(answer, MASK, COINS)
+    assert_hint(result, hint)
+    assert result.message == hint
+
+
+def test_object_fraction_checker_on_the_notebooks_data():
+    things = np.isin(make_scene(seed=0).semantic, make_scene(seed=0).things)
+    assert check_object_fraction(things.sum() / things.size, things, COINS_MASK)
+    assert check_object_fraction(COINS_MASK.mean(), things, COINS_MASK).message.startswith(
+        "that is the coins' foreground fraction")
+    # without the coins' mask, the same answer gets the generic hint
+    assert check_object_fraction(0.5, MASK).message.startswith("count the foreground pixels")
+
+
+def test_fraction_checkers_not_answered():
+    assert_not_answered(check_foreground_fraction(..., MASK), value_stub_message("answer"))
+    assert_not_answered(check_object_fraction(..., MASK, COINS),
+                        value_stub_message("object_fraction"))
+    assert_not_answered(check_object_fraction(None, MASK, COINS),
+                        "`object_fraction` is None: assign your number in the cell above "
+                        "(print(...) shows a value but returns None, so store the value "
+                        "itself), then run that cell and this one.")
+
+
+def test_fraction_checker_given_a_function_stub():
+    stub = learner_stub("object_fraction", "object_fraction(things)")
+    assert_hint(check_object_fraction(stub, MASK, COINS),
+                "`object_fraction` is a function (object_fraction): store the value it gives")
 
 
 def test_fraction_checker_rejects_a_label_map_as_mask():
     with pytest.raises(ValueError, match=r"`mask` to be a boolean mask"):
         check_foreground_fraction(0.25, np.array([[0, 2], [1, 0]]))
+    with pytest.raises(ValueError, match=r"`things` to be a boolean mask"):
+        check_object_fraction(0.25, np.array([[0, 2], [1, 0]]), COINS)
 
 
-# -- chapter 02 ---------------------------------------------------------------
+# --- chapter 01, exercise 3: check_largest_coin ----------------------------------------------
+
+INSTANCE = load_coins().instance
+LARGEST = 18  # 3148 pixels
+LARGEST_BOX = mask_to_box(INSTANCE == LARGEST)
+X0, Y0, X1, Y1 = LARGEST_BOX
+
+
+def test_largest_coin_checker_on_the_coins():
+    pixels = np.bincount(INSTANCE.ravel())
+    pixels[0] = 0
+    assert int(pixels.argmax()) == LARGEST
+    result = check_largest_coin(LARGEST, LARGEST_BOX, INSTANCE)
+    assert result and result.answered
+    assert result.message == ("Coin 18 covers 3148 pixels, the most of any coin; its box is "
+                              "(315, 156, 379, 217).")
+    assert check_largest_coin(np.int64(18), np.array(LARGEST_BOX), INSTANCE)
+    assert check_largest_coin(18.0, list(LARGEST_BOX), INSTANCE)
+
+
+@pytest.mark.parametrize(("largest_id", "largest_box", "hint"), [
+    (0, mask_to_box(INSTANCE == 0), "id 0 is the background, not a coin: it covers the most "
+                                    "pixels"),
+    (17, mask_to_box(INSTANCE == 17), "off by one: coin 17 is next to the largest. argmax over "
+                                      "the counts without id 0 (counts[1:]) gives a position"),
+    (24, mask_to_box(INSTANCE == 24), "24 is the highest id, the coin numbered last, not the "
+                                      "largest"),
+    (9, mask_to_box(INSTANCE == 9), "coin 9 is the smallest coin: take the id with the most "
+                                    "pixels (argmax), not the fewest."),
+    (40, LARGEST_BOX, "no coin has id 40: the ids run from 1 to 24, and 0 is the background."),
+    (6, mask_to_box(INSTANCE == 6), "coin 6 covers 2604 pixels; another covers more."),
+    (np.array([18, 3]), LARGEST_BOX, "`largest_id` is one id, a whole number; you gave an "
+                                     "array of shape (2,)."),
+    (18.5, LARGEST_BOX, "`largest_id` is one id, a whole number; you gave 18.5."),
+    (18, (Y0, X0, Y1, X1), "the id is right. The box: rows and columns are swapped"),
+    (18, (X0, Y0, X1 + 1, Y1 + 1), "the id is right. The box: x_max and y_max are one too "
+                                   "large"),
+    (18, (X0, Y0, X1 - X0 + 1, Y1 - Y0 + 1), "the id is right. The box: that is (x, y, width, "
+                                             "height), the COCO convention."),
+    (18, mask_to_box(INSTANCE > 0), "the id is right, but that box holds every coin"),
+    (18, mask_to_box(INSTANCE == 0), "the id is right, but that is the box of the background"),
+    (18, tuple(bounding_boxes(INSTANCE)[1][18]),
+     "the id is right, but that is the box of coin 19, the next id: in labels.bounding_boxes, "
+     "boxes[k] is the box of ids[k], so coin 18 is boxes[17]."),
+    (18, mask_to_box(INSTANCE == 4), "the id is right, but that is the box of coin 4: take the "
+                                     "mask instance == largest_id."),
+    (18, (0, 0, 1, 1), "the id is right; the box of coin 18 is not (0, 0, 1, 1)."),
+    (18, (1, 2, 3), "the id is right. `largest_box`: give four numbers (x_min, y_min, x_max, "
+                    "y_max), got 3."),
+    (18, "box", "the id is right. `largest_box`: give four integers (x_min, y_min, x_max, "
+                "y_max); got 'box'."),
+    (np.argmax, LARGEST_BOX, "`largest_id` is a function (argmax): store the value it gives"),
+])
+def test_largest_coin_checker_hints(largest_id, largest_box, hint):
+    assert_hint(check_largest_coin(largest_id, largest_box, INSTANCE), hint)
+
+
+def test_largest_coin_checker_not_answered():
+    assert_not_answered(check_largest_coin(..., ..., INSTANCE),
+                        value_stub_message("largest_id", "largest_box", what="your answer"))
+    assert_not_answered(check_largest_coin(18, ..., INSTANCE),
+                        value_stub_message("largest_box", what="your answer"))
+    result = check_largest_coin(None, LARGEST_BOX, INSTANCE)
+    assert not result.answered and result.message.startswith("`largest_id` is None: assign")
+
+
+def test_largest_coin_checker_given_a_function_stub():
+    stub = learner_stub("largest_box", "largest_box(instance)")
+    assert_hint(check_largest_coin(18, stub, INSTANCE),
+                "`largest_box` is a function (largest_box): store the value it gives")
+
+
+def test_largest_coin_checker_needs_an_object():
+    with pytest.raises(ValueError, match="`instance` to hold at least one object"):
+        check_largest_coin(1, (0, 0, 0, 0), np.zeros((3, 3), dtype=int))
+
+
+# --- chapter 02, exercise 1: check_count_objects ---------------------------------------------
+
 
 def _count_objects(instance_map, instance_classes, class_id):
     present = [i for i in np.unique(instance_map) if i != 0]
     return sum(1 for i in present if instance_classes[int(i)] == class_id)
+
+
+def _count_including_id_zero(instance_map, instance_classes, class_id):
+    return sum(1 for i in np.unique(instance_map) if instance_classes[i] == class_id)
+
+
+def _count_unknown_key(instance_map, instance_classes, class_id):
+    return instance_classes[class_id + 100]
+
+
+def _ids_of_class(instance_map, instance_classes, class_id):
+    return [i for i in np.unique(instance_map) if i != 0 and instance_classes[int(i)] == class_id]
+
+
+def _count_every_class(instance_map, instance_classes, class_id):
+    return len(np.unique(instance_map)) - 1
 
 
 def _count_pixels(instance_map, instance_classes, class_id):
@@ -205,8 +441,6 @@ def _count_pixels(instance_map, instance_classes, class_id):
 
 
 def _count_components(instance_map, instance_classes, class_id):
-    from segcourse.labels import connected_components
-
     ids = [i for i, c in instance_classes.items() if c == class_id]
     return int(connected_components(np.isin(instance_map, ids)).max()) if ids else 0
 
@@ -220,62 +454,195 @@ def _count_table_entries(instance_map, instance_classes, class_id):
 
 
 def test_count_checker_accepts_the_solution():
-    assert exercises.check_count_objects(_count_objects).correct
+    result = check_count_objects(_count_objects)
+    assert result and result.answered
+    assert result.message == ("Your counts are right on 9 test cases, including a class with "
+                              "no object and a table listing an absent id.")
 
 
-def test_count_checker_rejects_counting_the_table():
-    result = exercises.check_count_objects(_count_table_entries)
-    assert not result.correct and "absent from the map" in result.message
-
-
-@pytest.mark.parametrize("function, hint", [
-    (_count_pixels, "number of pixels"),
-    (_count_components, "connected components merge"),
-    (_count_with_background, "background"),
-    (lambda *args: None, "return"),
+@pytest.mark.parametrize(("function", "hint"), [
+    (_count_including_id_zero,
+     "your function looked up id 0 in `instance_classes` and got a KeyError: id 0 is the "
+     "background, not an object, so the table has no class for it. Skip it"),
+    (_count_unknown_key, "your function raised KeyError: 103. `instance_classes` maps each "
+                         "object id (1, 2, 3, 4, 5, 6, 7, 8) to its class"),
+    (_ids_of_class, "you returned a list of 4 items, which looks like the ids themselves: "
+                    "return how many there are (len(...))."),
+    (_count_every_class, "that counts the objects of every class (8): keep only the ids whose "
+                         "class in `instance_classes` is `class_id`."),
+    (_count_pixels, "that is a number of pixels: count the distinct instance ids of the class "
+                    "instead."),
+    (_count_components, "connected components merge objects that touch: count instance ids"),
+    (_count_with_background, "one too many: np.unique also lists 0, the background, which is "
+                             "no object. Leave id 0 out."),
+    (_count_table_entries, "that counts the entries of `instance_classes`, which may list ids "
+                           "absent from the map: count the ids in the map."),
+    (lambda *args: None, "your function returns None: did you forget `return`?"),
+    (lambda *args: "two", "return a single integer, got str."),
+    (lambda *args: 99, "for class 3 the answer is 4, you returned 99."),
 ])
 def test_count_checker_hints(function, hint):
-    result = exercises.check_count_objects(function)
-    assert not result.correct and result.answered
-    assert hint in result.message
+    assert_hint(check_count_objects(function), hint)
 
 
 def test_count_checker_not_answered():
-    def stub(*args):
-        raise NotImplementedError
+    stub = learner_stub("count_objects", "count_objects(instance_map, instance_classes, class_id)")
+    assert_not_answered(check_count_objects(stub), raising_stub_message("count_objects"))
+    assert_not_answered(check_count_objects(...),
+                        "`count_objects` is not written yet: define it in the cell above (`def "
+                        "count_objects(instance_map, instance_classes, class_id):` with your "
+                        "code in its body), then run that cell and this one.")
 
-    assert not exercises.check_count_objects(stub).answered
-    assert not exercises.check_count_objects(...).answered
+
+def test_count_checker_not_a_function():
+    assert_hint(check_count_objects(3), "pass the function itself, "
+                                        "`exercises.check_count_objects(count_objects)`")
+
+
+# --- chapter 02, exercise 2: check_panoptic_encoding -----------------------------------------
 
 
 def test_panoptic_checker_accepts_the_solution():
-    assert exercises.check_panoptic_encoding(lambda p: p[..., 0] * 1000 + p[..., 1]).correct
+    from segcourse.labels import panoptic_encode
+
+    for function in (lambda p: p[..., 0] * 1000 + p[..., 1], panoptic_encode,
+                     lambda p: p[:, :, 0] * 1000 + p[:, :, 1]):
+        result = check_panoptic_encoding(function)
+        assert result and result.answered
+        assert result.message == ("category * 1000 + instance: each segment has one id, and "
+                                  "// and % recover both parts.")
 
 
-@pytest.mark.parametrize("function, hint", [
-    (lambda p: p[..., 1] * 1000 + p[..., 0], "swapped"),
-    (lambda p: p[..., 0] * 100 + p[..., 1], "divisor 100"),
-    (lambda p: p[..., 0] + p[..., 1], "plain sum"),
-    (lambda p: p.reshape(-1), "shape"),
+@pytest.mark.parametrize(("function", "hint"), [
+    (lambda p: p[..., 1] * 1000 + p[..., 0], "category and instance are swapped"),
+    (lambda p: p[..., 0] * 100 + p[..., 1], "you used the divisor 100; this exercise uses 1000."),
+    (lambda p: p[..., 0] * 256 + p[..., 1], "you used the divisor 256; this exercise uses 1000."),
+    (lambda p: p[..., 0] + p[..., 1], "a plain sum mixes categories and instances up"),
+    (lambda p: p[..., 0] * 1e3 + p[..., 1], "the values are right, but your ids are float64 "
+                                            "numbers (1e3 is a float): use the integer 1000"),
+    (lambda p: p[0] * 1000 + p[1], "panoptic_map[0] and panoptic_map[1] are the first two rows "
+                                   "of the image: the two channels are panoptic_map[..., 0]"),
+    (lambda p: p[..., 0] * 1000, "only the category is there: add the instance id (channel 1)."),
+    (lambda p: p[..., 1], "only the instance id is there: add the category (channel 0) times "
+                          "1000."),
+    (lambda p: p.reshape(-1), "the ids should have the image's shape (64, 96), got (12288,)"),
+    (lambda p: p[..., 0].astype(str), "return an array of integers, got an array of dtype <U"),
+    (lambda p: None, "your function returns None: did you forget `return`?"),
+    (lambda p: p[..., 0] * 1000 - p[..., 1], "compute panoptic_map[..., 0] * 1000 + "
+                                             "panoptic_map[..., 1]."),
 ])
 def test_panoptic_checker_hints(function, hint):
-    result = exercises.check_panoptic_encoding(function)
-    assert not result.correct
-    assert hint in result.message
+    assert_hint(check_panoptic_encoding(function), hint)
 
 
-def test_component_checker():
-    from segcourse.data import make_scene
-    from segcourse.labels import connected_components
+def test_panoptic_checker_not_answered():
+    stub = learner_stub("encode_panoptic", "encode_panoptic(panoptic_map)")
+    assert_not_answered(check_panoptic_encoding(stub), raising_stub_message("encode_panoptic"))
+    assert not check_panoptic_encoding(...).answered
+    assert check_panoptic_encoding(...).message.startswith("`encode_panoptic` is not written")
 
+
+def test_panoptic_checker_not_a_function():
+    assert_hint(check_panoptic_encoding(np.zeros((2, 2))),
+                "pass the function itself, `exercises.check_panoptic_encoding(encode_panoptic)`, "
+                "not a result of calling it (you passed an array of shape (2, 2)).")
+
+
+# --- chapter 02, exercise 3: check_component_count -------------------------------------------
+
+# the map of the exercise: objects 1-2 and 7-8 share an edge, 2-3 and 5-6 only a corner
+CROWDED = np.array([[1, 1, 2, 2, 0, 0, 0, 0, 5, 5, 0, 0],
+                    [1, 1, 2, 2, 0, 0, 0, 0, 5, 5, 0, 0],
+                    [0, 0, 0, 0, 3, 3, 0, 0, 0, 0, 6, 6],
+                    [0, 0, 0, 0, 3, 3, 0, 0, 0, 0, 6, 6],
+                    [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+                    [4, 4, 4, 0, 0, 0, 0, 7, 7, 0, 0, 0],
+                    [4, 4, 4, 0, 0, 0, 0, 7, 7, 8, 8, 0],
+                    [0, 0, 0, 0, 0, 0, 0, 7, 7, 8, 8, 0]])
+FOUR, EIGHT, OBJECTS = 6, 4, 8
+
+
+def test_component_exercise_data_tells_every_mistake_apart():
+    assert int(connected_components(CROWDED > 0).max()) == FOUR
+    assert int(connected_components(CROWDED > 0, connectivity=2).max()) == EIGHT
+    # right, 8-connectivity, label 0 counted (with each), true count, ids with 0: all differ
+    assert len({FOUR, EIGHT, FOUR + 1, EIGHT + 1, OBJECTS, OBJECTS + 1}) == 6
+
+
+def test_component_checker_accepts_the_answer():
+    result = check_component_count(FOUR, OBJECTS - FOUR, CROWDED)
+    assert result and result.answered
+    assert result.message == "6 regions for 8 objects: objects that touch merge, so 2 lost."
+    assert check_component_count(np.int64(6), 2.0, CROWDED)
+
+
+@pytest.mark.parametrize(("component_count", "lost", "hint"), [
+    (FOUR + 1, OBJECTS - FOUR - 1,
+     "one too many: len(np.unique(...)) of the components also counts label 0, the "
+     "background, which is no region. Take the largest label, .max(), or leave 0 out."),
+    (EIGHT, OBJECTS - EIGHT,
+     "that count uses 8-connectivity (diagonal neighbours), which joins objects that meet "
+     "only at a corner: use the default, connectivity=1."),
+    (EIGHT + 1, OBJECTS - EIGHT - 1,
+     "that count uses 8-connectivity (use the default, connectivity=1) and also counts label "
+     "0, the background"),
+    (OBJECTS, 0, "that is the true number of objects (from the instance ids); count the regions "
+                 "of the object mask instead."),
+    (OBJECTS + 1, 0, "that is the number of distinct ids in the instance map, 0 included"),
+    (3, 5, "label the mask of all object pixels with labels.connected_components and take its "
+           "maximum."),
+    (connected_components(CROWDED > 0), 2,
+     "`component_count` is an array of shape (8, 12): that is the labelled image itself. The "
+     "number of regions is its largest label, .max()."),
+    (FOUR, FOUR - OBJECTS, "the sign of `lost` is flipped: the true count minus the "
+                           "components."),
+    (FOUR, OBJECTS + 1 - FOUR, "`lost` is one too large: the number of objects is the number "
+                               "of ids other than 0"),
+    (FOUR, OBJECTS - EIGHT, "`component_count` is right, but `lost` uses the 8-connectivity "
+                            "count: subtract `component_count` itself."),
+    (FOUR, 7, "`lost` is the true number of objects (8) minus the number of components."),
+    (6.5, 2, "give two whole numbers; got 6.5 and 2."),
+    ("six", 2, "give two whole numbers; got the text 'six' and 2."),
+    (np.max, 2, "`component_count` is a function (max): store the value it gives"),
+])
+def test_component_checker_hints(component_count, lost, hint):
+    assert_hint(check_component_count(component_count, lost, CROWDED), hint)
+
+
+def test_component_checker_not_answered():
+    assert_not_answered(check_component_count(..., ..., CROWDED),
+                        value_stub_message("component_count", "lost"))
+    assert_not_answered(check_component_count(6, ..., CROWDED), value_stub_message("lost"))
+    result = check_component_count(None, None, CROWDED)
+    assert not result.answered
+    assert result.message.startswith("`component_count` and `lost` are None: assign your "
+                                     "numbers")
+
+
+def test_component_checker_given_a_function_stub():
+    stub = learner_stub("component_count", "component_count(mask)")
+    assert_hint(check_component_count(stub, 2, CROWDED),
+                "`component_count` is a function (component_count): store the value it gives")
+
+
+def test_component_checker_still_takes_a_scene():
     scene = make_scene(seed=0)
     things = np.isin(scene.semantic, scene.things)
     found = int(connected_components(things).max())
     true_count = int(scene.instance.max())
     assert found < true_count  # the scene's touching circles merge
-    assert exercises.check_component_count(found, true_count - found, scene).correct
-    flipped = exercises.check_component_count(found, found - true_count, scene)
-    assert not flipped.correct and "sign" in flipped.message
-    truth = exercises.check_component_count(true_count, 0, scene)
-    assert not truth.correct and "true number" in truth.message
-    assert not exercises.check_component_count(..., ..., scene).answered
+    assert check_component_count(found, true_count - found, scene)
+    assert_hint(check_component_count(found, found - true_count, scene),
+                "the sign of `lost` is flipped")
+    # on this scene, counting label 0 gives the true count: the hint names label 0 first
+    assert found + 1 == true_count
+    assert_hint(check_component_count(found + 1, 0, scene),
+                "one too many: len(np.unique(...)) of the components also counts label 0")
+    assert check_component_count(found + 1, 0, scene).message.endswith(
+        "(It is also the true number of objects here.)")
+    assert not check_component_count(..., ..., scene).answered
+
+
+def test_component_checker_rejects_a_bad_map():
+    with pytest.raises(ValueError, match="`instance_map`"):
+        check_component_count(1, 1, np.array([[-1, 0]]))

@@ -1,0 +1,45 @@
+"""Checkers for the course's exercises, one submodule per chapter.
+
+Each checker takes the learner's answer (a value or a function), compares it
+with the library's own computation, and returns a :class:`CheckResult`: right,
+or wrong with a hint aimed at the usual mistake. An answer left as the stub
+of a learner copy (``name = ...``, or a function whose body raises
+``NotImplementedError``) gets a friendly "not answered yet" that says what to
+replace, instead of an error, so a learner copy runs top to bottom.
+
+- Chapter 01 (:mod:`segcourse.exercises.ch01`): :func:`check_box_from_mask`,
+  :func:`check_object_fraction` (and :func:`check_foreground_fraction`),
+  :func:`check_largest_coin`.
+- Chapter 02 (:mod:`segcourse.exercises.ch02`): :func:`check_count_objects`,
+  :func:`check_panoptic_encoding`, :func:`check_component_count`.
+
+Every ``check_*`` is importable from here: ``exercises.check_box_from_mask``.
+
+Examples
+--------
+>>> import numpy as np
+>>> from segcourse import exercises
+>>> exercises.check_foreground_fraction(..., np.zeros((2, 2), dtype=bool))
+Not answered yet: replace the `...` after `answer =` in the cell above with your number,
+then run that cell and this one.
+"""
+
+from ._common import CheckResult
+from .ch01 import (
+    check_box_from_mask,
+    check_foreground_fraction,
+    check_largest_coin,
+    check_object_fraction,
+)
+from .ch02 import check_component_count, check_count_objects, check_panoptic_encoding
+
+__all__ = [
+    "CheckResult",
+    "check_box_from_mask",
+    "check_foreground_fraction",
+    "check_object_fraction",
+    "check_largest_coin",
+    "check_count_objects",
+    "check_panoptic_encoding",
+    "check_component_count",
+]

@@ -1,0 +1,307 @@
+"""Checkers of chapter 01 (``notebooks/01_what_is_segmentation.ipynb``).
+
+- Exercise 1: :func:`check_box_from_mask`, a box from a mask, by hand.
+- Exercise 2: :func:`check_object_fraction`, the foreground fraction of the
+  scene (:func:`check_foreground_fraction` is the same check for any mask).
+- Exercise 3: :func:`check_largest_coin`, which coin is largest, and its box.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._validation import check_instance_map, check_mask
+from ..labels import mask_to_box
+from ._common import (
+    CheckResult,
+    _as_box,
+    _as_int,
+    _as_number,
+    _box_convention_hint,
+    _call,
+    _describe,
+    _first,
+    _hint,
+    _not_a_function,
+    _right,
+    _values_are_functions,
+    _values_not_answered,
+)
+
+__all__ = [
+    "check_box_from_mask",
+    "check_foreground_fraction",
+    "check_object_fraction",
+    "check_largest_coin",
+]
+
+
+def _box_test_masks():
+    """Masks that catch the usual mistakes: asymmetric, one pixel, on the border, diagonal."""
+    masks = []
+    mask = np.zeros((6, 9), dtype=bool)
+    mask[1:4, 2:7] = True  # wider than tall: catches rows/columns swapped, widths
+    masks.append(mask)
+    mask = np.zeros((5, 5), dtype=bool)
+    mask[3, 1] = True  # a single pixel: catches exclusive ends
+    masks.append(mask)
+    mask = np.zeros((7, 4), dtype=bool)
+    mask[2:, 0] = True
+    mask[6, :] = True  # an L touching the border
+    masks.append(mask)
+    mask = np.zeros((6, 7), dtype=bool)
+    mask[[1, 2, 3, 4], [5, 4, 3, 2]] = True  # a "/": its first pixel is not the leftmost
+    masks.append(mask)
+    return masks
+
+
+def _reading_order_box(mask):
+    """The box from the first and last foreground pixel in reading order (a usual slip)."""
+    rows, cols = np.nonzero(mask)
+    return int(cols[0]), int(rows[0]), int(cols[-1]), int(rows[-1])
+
+
+def check_box_from_mask(function) -> CheckResult:
+    """Check a learner's ``box_from_mask(mask) -> (x_min, y_min, x_max, y_max)``.
+
+    The box is inclusive (``x_max`` is the last foreground column) and ``x``
+    is the column, as in :func:`segcourse.labels.mask_to_box`. Boxes written
+    in another convention (``(x, y, width, height)``, rows first, exclusive
+    ends) get a hint that names the convention.
+
+    Examples
+    --------
+    >>> from segcourse.labels import mask_to_box
+    >>> check_box_from_mask(mask_to_box)
+    Correct! Your boxes match segcourse.labels.mask_to_box on 4 test masks.
+    >>> def box_xywh(mask):
+    ...     x0, y0, x1, y1 = mask_to_box(mask)
+    ...     return x0, y0, x1 - x0 + 1, y1 - y0 + 1
+    >>> check_box_from_mask(box_xywh).message[:45]
+    'that is (x, y, width, height), the COCO conve'
+    """
+    verdict = _not_a_function(function, "box_from_mask", "box_from_mask(mask)",
+                              "exercises.check_box_from_mask")
+    if verdict is not None:
+        return verdict
+    masks = _box_test_masks()
+    boxes = []
+    for mask in masks:
+        got, failure = _call(function, mask.copy(), name="box_from_mask")
+        if failure is not None:
+            return failure
+        box = _as_box(got)
+        if isinstance(box, str):
+            return _hint(box)
+        boxes.append(box)
+    expected = [mask_to_box(mask) for mask in masks]
+    if boxes == expected:
+        return _right(f"Your boxes match segcourse.labels.mask_to_box on {len(masks)} test "
+                      "masks.")
+    if len(set(boxes)) == 1:
+        return _hint(f"your function returns the same box {boxes[0]} for every test mask: "
+                     "does it read a notebook variable (such as `mask` or `tiny`) instead of "
+                     "its argument? Use only the mask it is given.")
+    for mask, box, right in zip(masks, boxes, expected, strict=True):
+        if box == right:
+            continue
+        hint = _box_convention_hint(box, right)
+        if hint is not None:
+            return _hint(hint)
+        if box == _reading_order_box(mask):
+            return _hint("the first and last foreground pixels in reading order (row by row) "
+                         "are not always the leftmost and rightmost: take the smallest and "
+                         "largest column (and row), for example cols.min() and cols.max().")
+        return _hint(f"for a {mask.shape[0]} x {mask.shape[1]} test mask whose box is {right} "
+                     f"you returned {box}. Use np.nonzero or np.any along each axis to find "
+                     "the foreground rows and columns.")
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _fraction_verdict(value: float, mask: np.ndarray, name: str) -> CheckResult:
+    """The verdict on a number meant to be the foreground fraction of ``mask``.
+
+    ``name`` is the mask's name in the notebook, for the hints.
+    """
+    expected = mask.mean()
+    if np.isclose(value, expected, rtol=1e-6, atol=1e-9):
+        return _right(f"{100 * expected:.2f} % of the pixels are foreground.")
+    if np.isclose(value, 1 - expected, rtol=1e-6, atol=1e-9):
+        return _hint("that is the background fraction: count the True pixels instead.")
+    if np.isclose(value, mask.sum()):
+        return _hint("that is the number of foreground pixels: divide by the number of all "
+                     "pixels.")
+    if np.isclose(value, 100 * expected, rtol=1e-6):
+        return _hint("that is a percentage: give a fraction between 0 and 1.")
+    if mask.ndim >= 2 and np.isclose(value, mask.sum() / len(mask), rtol=1e-6):
+        return _hint(f"you divided by len(...), which is the number of rows ({len(mask)}): "
+                     f"divide by the number of all pixels, .size ({mask.size}).")
+    if not 0 <= value <= 1:
+        return _hint("a fraction lies between 0 and 1.")
+    return _hint(f"count the foreground pixels ({name}.sum()) and divide by the number of "
+                 f"pixels ({name}.size).")
+
+
+def _fraction_value(answer, name):
+    """(value, None) for one number, or (None, verdict) for a stub or a wrong type."""
+    verdict = _first(_values_not_answered("your number", **{name: answer}),
+                     _values_are_functions(**{name: answer}))
+    if verdict is not None:
+        return None, verdict
+    value = _as_number(answer)
+    if value is None:
+        if isinstance(answer, np.ndarray) and answer.size > 1:
+            return None, _hint(f"give a single number; you gave {_describe(answer)}. "
+                               "mean() or sum() without `axis` takes all pixels at once.")
+        return None, _hint(f"give a single number, got {type(answer).__name__}.")
+    return value, None
+
+
+def check_foreground_fraction(answer, mask) -> CheckResult:
+    """Check the fraction of foreground pixels of ``mask`` (a number in [0, 1]).
+
+    Examples
+    --------
+    >>> mask = np.array([[True, False], [False, False]])
+    >>> check_foreground_fraction(0.25, mask)
+    Correct! 25.00 % of the pixels are foreground.
+    >>> check_foreground_fraction(0.75, mask)
+    Not yet. Hint: that is the background fraction: count the True pixels instead.
+    """
+    value, verdict = _fraction_value(answer, "answer")
+    if verdict is not None:
+        return verdict
+    return _fraction_verdict(value, check_mask(mask, "mask"), "mask")
+
+
+def check_object_fraction(object_fraction, things, coins_mask=None) -> CheckResult:
+    """Check exercise 2 of chapter 01: the fraction of the scene's pixels that are objects.
+
+    Parameters
+    ----------
+    object_fraction
+        The learner's answer.
+    things : array of bool
+        The scene's object pixels (``things`` in the notebook).
+    coins_mask : array of bool, optional
+        The coins' mask (``mask`` in the notebook): an answer computed from it
+        instead of ``things`` gets a hint that says so.
+
+    Examples
+    --------
+    >>> things = np.array([[True, False], [False, False]])
+    >>> coins = np.array([[True, True], [False, False]])
+    >>> check_object_fraction(0.25, things, coins)
+    Correct! 25.00 % of the pixels are foreground.
+    >>> check_object_fraction(0.5, things, coins).message[:39]
+    "that is the coins' foreground fraction:"
+    """
+    value, verdict = _fraction_value(object_fraction, "object_fraction")
+    if verdict is not None:
+        return verdict
+    things = check_mask(things, "things")
+    verdict = _fraction_verdict(value, things, "things")
+    if verdict.correct or coins_mask is None:
+        return verdict
+    coins_mask = check_mask(coins_mask, "coins_mask")
+    if np.isclose(value, coins_mask.mean(), rtol=1e-6, atol=1e-9):
+        return _hint("that is the coins' foreground fraction: `mask` is the coins' mask from the "
+                     "first part of the chapter, `things` the scene's objects. Compute it from "
+                     "`things`.")
+    return verdict
+
+
+def check_largest_coin(largest_id, largest_box, instance) -> CheckResult:
+    """Check exercise 3 of chapter 01: the id of the largest object and its box.
+
+    The largest object covers the most pixels; id 0 (the background) is no
+    object. The box is ``(x_min, y_min, x_max, y_max)``, inclusive, as in
+    :func:`segcourse.labels.mask_to_box`.
+
+    Parameters
+    ----------
+    largest_id, largest_box
+        The learner's answers.
+    instance : array of int
+        The instance map (``instance`` in the notebook: the coins).
+
+    Examples
+    --------
+    >>> instance = np.array([[0, 0, 0, 0],
+    ...                      [1, 0, 2, 2],
+    ...                      [0, 0, 2, 2]])
+    >>> check_largest_coin(2, (2, 1, 3, 2), instance)
+    Correct! Coin 2 covers 4 pixels, the most of any coin; its box is (2, 1, 3, 2).
+    >>> check_largest_coin(0, (0, 0, 3, 2), instance).message[:30]
+    'id 0 is the background, not a '
+    """
+    verdict = _first(_values_not_answered("your answer", largest_id=largest_id,
+                                          largest_box=largest_box),
+                     _values_are_functions(largest_id=largest_id, largest_box=largest_box))
+    if verdict is not None:
+        return verdict
+    instance = check_instance_map(instance, "instance")
+    pixels = np.bincount(instance.ravel())
+    present = np.flatnonzero(pixels[1:]) + 1
+    if present.size == 0:
+        raise ValueError("Expected argument `instance` to hold at least one object, but got "
+                         "none.")
+    coin_pixels = np.where(np.arange(pixels.size) > 0, pixels, -1)
+    expected_id = int(coin_pixels.argmax())
+    expected_box = mask_to_box(instance == expected_id)
+
+    given_id = _as_int(largest_id)
+    if given_id is None:
+        return _hint(f"`largest_id` is one id, a whole number; you gave "
+                     f"{_describe(largest_id)}.")
+    if given_id != expected_id:
+        smallest = int(present[pixels[present].argmin()])
+        if given_id == 0:
+            return _hint("id 0 is the background, not a coin: it covers the most pixels (most "
+                         "of the image is background). Leave it out, for example by setting "
+                         "the count of id 0 to zero before argmax.")
+        if given_id == expected_id - 1 and given_id in present:
+            return _hint(f"off by one: coin {given_id} is next to the largest. argmax over the "
+                         "counts without id 0 (counts[1:]) gives a position, and position k "
+                         "holds id k + 1.")
+        if given_id == int(instance.max()):
+            return _hint(f"{given_id} is the highest id, the coin numbered last, not the "
+                         "largest: count the pixels of each id (np.bincount) and take the "
+                         "id with the most.")
+        if given_id == smallest:
+            return _hint(f"coin {given_id} is the smallest coin: take the id with the most "
+                         "pixels (argmax), not the fewest.")
+        if given_id not in present:
+            return _hint(f"no coin has id {given_id}: the ids run from 1 to "
+                         f"{int(instance.max())}, and 0 is the background.")
+        return _hint(f"coin {given_id} covers {int(pixels[given_id])} pixels; another covers "
+                     "more. Count the pixels of every id with np.bincount(instance.ravel()) "
+                     "and take the id with the most, leaving out 0.")
+
+    box = _as_box(largest_box, verb="give")
+    if isinstance(box, str):
+        return _hint(f"the id is right. `largest_box`: {box}")
+    if box == expected_box:
+        return _right(f"Coin {expected_id} covers {int(pixels[expected_id])} pixels, the most "
+                      f"of any coin; its box is {expected_box}.")
+    hint = _box_convention_hint(box, expected_box)
+    if hint is not None:
+        return _hint(f"the id is right. The box: {hint}")
+    if box == mask_to_box(instance > 0):
+        return _hint("the id is right, but that box holds every coin: take the box of the mask "
+                     "of this one coin, instance == largest_id.")
+    if box == mask_to_box(instance == 0):
+        return _hint("the id is right, but that is the box of the background (id 0): take the "
+                     "mask of this coin, instance == largest_id.")
+    for other in present:
+        if box == mask_to_box(instance == other):
+            if other == expected_id + 1:
+                return _hint(f"the id is right, but that is the box of coin {other}, the next "
+                             "id: in labels.bounding_boxes, boxes[k] is the box of ids[k], so "
+                             f"coin {expected_id} is boxes[{expected_id - 1}]. Or take "
+                             "labels.mask_to_box(instance == largest_id).")
+            return _hint(f"the id is right, but that is the box of coin {other}: take the mask "
+                         "instance == largest_id.")
+    return _hint(f"the id is right; the box of coin {expected_id} is not {box}. Take the mask "
+                 "instance == largest_id and its box (your box_from_mask or "
+                 "labels.mask_to_box).")
