@@ -28,6 +28,7 @@ __all__ = [
     "SCENE_CLASSES",
     "SCENE_THINGS",
     "SCENE_STUFF",
+    "SCENE_CLASS_COLORS",
     "make_scene",
     "Sample",
     "load_coins",
@@ -42,6 +43,21 @@ SCENE_CLASSES = ("sky", "grass", "road", "circle", "square", "triangle")
 SCENE_THINGS = (3, 4, 5)
 #: Amorphous regions (stuff) of :func:`make_scene`.
 SCENE_STUFF = (0, 1, 2)
+#: Class colours of :func:`make_scene` (``Scene.class_colors``), indexed by class id:
+#: each class in the colour its pixels have in the picture, so that a label map
+#: reads like the image: sky light blue, grass green, road grey, circles red,
+#: squares blue, triangles yellow. From Paul Tol's colour-blind-safe schemes
+#: ("bright", and "light" blue for the sky, lighter than the squares' blue);
+#: tests/test_data.py checks that they stay apart for colour-blind readers.
+SCENE_CLASS_COLORS = np.array([
+    (0.467, 0.667, 0.867),  # sky: light blue #77AADD
+    (0.133, 0.533, 0.200),  # grass: green #228833
+    (0.733, 0.733, 0.733),  # road: grey #BBBBBB
+    (0.933, 0.400, 0.467),  # circle: red #EE6677
+    (0.267, 0.467, 0.667),  # square: blue #4477AA
+    (0.800, 0.733, 0.267),  # triangle: yellow #CCBB44
+])
+SCENE_CLASS_COLORS.setflags(write=False)
 
 
 @dataclass(frozen=True)
@@ -57,6 +73,9 @@ class Scene:
     class_names : tuple of str, indexed by class id
     things, stuff : tuple of int, the thing and stuff class ids
     instance_classes : dict, ``{instance id: class id}``
+    class_colors : ndarray, ``(num_classes, 3)`` float, the colour to draw each
+        class in (``plotting.show_labels(scene.semantic, colors=scene.class_colors)``):
+        :data:`SCENE_CLASS_COLORS`, which agree with the picture's own colours
     """
 
     image: np.ndarray
@@ -67,6 +86,7 @@ class Scene:
     things: tuple
     stuff: tuple
     instance_classes: dict = field(default_factory=dict)
+    class_colors: np.ndarray = field(default_factory=lambda: SCENE_CLASS_COLORS.copy())
 
     @property
     def num_classes(self) -> int:
@@ -104,6 +124,7 @@ def _shape_mask(kind, center, radius, shape):
     return (rows >= top) & (rows <= bottom) & (np.abs(cols - cx) <= half_width)
 
 
+# The colours objects are drawn in; SCENE_CLASS_COLORS shows each class in the same hue.
 _THING_COLORS = {
     "circle": (0.85, 0.25, 0.20),
     "square": (0.20, 0.35, 0.85),
@@ -135,8 +156,9 @@ def make_scene(seed=0, size=(128, 192), *, num_objects=8):
     -------
     Scene
         With ``image``, ``semantic``, ``instance``, ``panoptic``,
-        ``class_names`` (:data:`SCENE_CLASSES`), ``things``, ``stuff`` and
-        ``instance_classes``.
+        ``class_names`` (:data:`SCENE_CLASSES`), ``things``, ``stuff``,
+        ``instance_classes`` and ``class_colors`` (:data:`SCENE_CLASS_COLORS`,
+        the colours to draw its label maps in).
 
     Examples
     --------
@@ -234,7 +256,7 @@ def make_scene(seed=0, size=(128, 192), *, num_objects=8):
     panoptic = make_panoptic(semantic, instance, things=SCENE_THINGS)
     return Scene(image=image, semantic=semantic, instance=instance, panoptic=panoptic,
                  class_names=SCENE_CLASSES, things=SCENE_THINGS, stuff=SCENE_STUFF,
-                 instance_classes=instance_classes)
+                 instance_classes=instance_classes, class_colors=SCENE_CLASS_COLORS.copy())
 
 
 @dataclass(frozen=True)

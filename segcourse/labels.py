@@ -362,6 +362,9 @@ def bounding_boxes(instance_map):
 
 #: Colour-blind-safe class palette (Okabe and Ito's eight colours, then Paul
 #: Tol's "muted" set), as RGB floats. Class 0 (usually background) is grey.
+#: A data set whose classes have colours of their own in the picture brings
+#: a palette that agrees with them (``segcourse.data.SCENE_CLASS_COLORS``);
+#: pass it as ``colors=`` to the plotting functions.
 CLASS_PALETTE = np.array([
     (0.60, 0.60, 0.60),  # grey
     (0.902, 0.624, 0.0),  # orange
@@ -369,7 +372,7 @@ CLASS_PALETTE = np.array([
     (0.0, 0.620, 0.451),  # bluish green
     (0.941, 0.894, 0.259),  # yellow
     (0.0, 0.447, 0.698),  # blue
-    (0.835, 0.369, 0.0),  # vermillion
+    (0.835, 0.369, 0.0),  # vermilion
     (0.800, 0.475, 0.655),  # reddish purple
     (0.533, 0.133, 0.333),  # wine
     (0.200, 0.133, 0.533),  # indigo

@@ -1,11 +1,69 @@
-"""Pictures of images, label maps, overlays and boxes.
+"""Pictures of images, label maps, overlays and boxes, in the course's figure style.
 
 Every function takes ``ax=None`` (a new figure is made when it is None) and
 returns the Axes it drew on, so that a notebook can arrange panels freely.
 Plotting holds no maths of its own: colours come from :mod:`segcourse.labels`.
+
+Figure style
+------------
+Figures are read in three places: the book's content column, a projector in a
+lecture hall and a laptop running JupyterLab. One style serves all three. A
+chapter gets it with one line in its first code cell::
+
+    from segcourse import plotting
+    plotting.use_course_style()
+
+The rules it sets, and that every figure of the course keeps:
+
+- **Width.** At most :data:`COLUMN_WIDTH_PX` = 680 px as displayed, that is
+  :data:`COLUMN_WIDTH_IN` = 6.8 inches at :data:`DISPLAY_DPI` = 100 px per
+  inch. The book's content column is 688 px wide in a 1280 px window and
+  790 px from 1440 px on, so a figure of the column's width is shown at its
+  own size, never shrunk by the browser (the narrowest desktop layout, a
+  1200 px window, has 624 px: 8 % smaller). :func:`side_by_side` splits the
+  column between its panels by default.
+- **Text.** Titles 11 pt (15 px), axis labels, tick labels, legends and
+  colour bars 10 pt (14 px), numbers in pixel-grid cells 9 pt (12.5 px):
+  about the size of the book's own text. No text is smaller than
+  :data:`MIN_TEXT_PX` = 12 px as displayed, so that even in the narrowest
+  column it stays at 11 px or more. From the back of a lecture hall, zoom
+  the browser (Ctrl +): the pictures stay sharp.
+- **Density.** Every figure is rendered at twice the display density
+  (:data:`PNG_SCALE` = 2, "retina") and its PNG carries its displayed width as
+  metadata, which JupyterLab and the book (myst-nb writes it into the page)
+  both honour: sharp on high-density screens and when zoomed, at the same
+  size as a 1x picture. :func:`figure_png` makes these PNGs; the demos of
+  :mod:`segcourse.widgets` render their frames the same way.
+- **Colours.** Colour-blind-safe palettes with one meaning per colour
+  across the course: classes in :func:`segcourse.labels.class_colors` (or a
+  data set's own palette, such as ``Scene.class_colors``, whose colours agree
+  with the objects' real colours); instances in
+  :func:`segcourse.labels.instance_colors` on black; pixel errors in
+  :data:`ERROR_COLOURS` (TP blue, FP vermilion, FN yellow, TN black); a
+  connected component that merges objects in :data:`MERGED_COLOUR` (white,
+  unlike any class or instance colour). Numbers written on coloured cells
+  are black or white, whichever contrasts more with the cell
+  (:func:`text_colour_on`: a WCAG contrast of at least 4.5).
+- **Labels.** Every axis, colour bar and panel says what it shows, and its unit.
+
+:func:`check_figure` lists what breaks these rules in a figure;
+after :func:`use_course_style`, every figure a notebook shows is checked and a
+:class:`FigureStyleWarning` is printed under the ones that break them.
+
+Why a call and not a side effect of ``import segcourse``: importing a library
+should not change a reader's own matplotlib settings (a learner who imports
+``segcourse.metrics`` in a script keeps their figures as they were), and one
+visible line in the first cell tells readers where the style comes from. The
+demos do not depend on it: they draw their frames in :func:`course_style`
+whatever the global settings.
 """
 
 from __future__ import annotations
+
+import base64
+import io
+import struct
+import warnings
 
 import numpy as np
 
@@ -29,13 +87,329 @@ __all__ = [
     "show_boxes",
     "show_pixel_grid",
     "components_rgb",
+    "component_colours",
     "show_components",
     "MERGED_COLOUR",
+    "ERROR_COLOURS",
     "side_by_side",
+    "use_course_style",
+    "course_style",
+    "COURSE_RC",
+    "DISPLAY_DPI",
+    "PNG_SCALE",
+    "COLUMN_WIDTH_PX",
+    "COLUMN_WIDTH_IN",
+    "MIN_TEXT_PX",
+    "GRID_TEXT_PT",
+    "figure_png",
+    "drawn_texts",
+    "check_figure",
+    "FigureStyleWarning",
+    "relative_luminance",
+    "contrast_ratio",
+    "text_colour_on",
 ]
 
+# --- the figure style ------------------------------------------------------------------------
 
-def _axes(ax, figsize=(4, 4)):
+#: Pixels per inch as displayed (CSS pixels): a figure ``w`` inches wide is shown ``100 w`` px wide.
+DISPLAY_DPI = 100
+#: Figures and demo frames are rendered at this many times the display density.
+PNG_SCALE = 2
+#: Widest figure, in px as displayed: fits the book's content column (688 px
+#: in a 1280 px window) without being shrunk.
+COLUMN_WIDTH_PX = 680
+#: The same width in inches, for ``figsize``.
+COLUMN_WIDTH_IN = COLUMN_WIDTH_PX / DISPLAY_DPI
+#: Smallest font size, in px as displayed, that any text of a figure may have.
+MIN_TEXT_PX = 12
+#: Font size (points) of the numbers written in pixel-grid cells: the smallest
+#: text of the course, 12.5 px as displayed.
+GRID_TEXT_PT = 9
+
+#: The matplotlib settings of the course (see the module docstring).
+COURSE_RC = {
+    "figure.dpi": DISPLAY_DPI,
+    "figure.figsize": (COLUMN_WIDTH_IN, 3.4),
+    "figure.constrained_layout.use": True,
+    "font.size": 10,
+    "axes.titlesize": 11,
+    "figure.titlesize": 12,
+    "axes.labelsize": 10,
+    "xtick.labelsize": 10,
+    "ytick.labelsize": 10,
+    "legend.fontsize": 10,
+    "legend.title_fontsize": 10,
+    "savefig.dpi": "figure",
+    "savefig.pad_inches": 0.05,
+}
+
+
+class FigureStyleWarning(UserWarning):
+    """A figure breaks the course's figure style (too wide, or text too small)."""
+
+
+def course_style():
+    """Context manager: the course's matplotlib settings inside a ``with`` block only.
+
+    >>> import matplotlib
+    >>> with course_style():
+    ...     matplotlib.rcParams["axes.titlesize"]
+    11.0
+    """
+    import matplotlib
+
+    return matplotlib.rc_context(COURSE_RC)
+
+
+def use_course_style():
+    """Apply the course's figure style; call it in a chapter's first code cell.
+
+    Sets :data:`COURSE_RC` (sizes that fit the content column, readable
+    fonts, constrained layout). In Jupyter it also makes every figure a
+    2x PNG that carries its displayed width (:func:`figure_png`), and checks
+    every figure it shows (:func:`check_figure`), warning with a
+    :class:`FigureStyleWarning` when one is too wide or holds text under
+    :data:`MIN_TEXT_PX`.
+    """
+    import matplotlib
+
+    shell = _ipython_shell()
+    if shell is not None:
+        import matplotlib.pyplot as plt
+
+        # load the backend now: the inline backend, when it first loads, installs
+        # its own figure formatter over the one registered below
+        plt.switch_backend(matplotlib.get_backend())
+    matplotlib.rcParams.update(COURSE_RC)
+    warnings.simplefilter("always", FigureStyleWarning)
+    if shell is not None:
+        from matplotlib.figure import Figure
+
+        formatters = shell.display_formatter.formatters
+        for mime in ("image/svg+xml", "image/jpeg", "application/pdf"):
+            formatters[mime].pop(Figure, None)
+        formatters["image/png"].for_type(Figure, _notebook_png)
+
+
+def _ipython_shell():
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with Jupyter
+        return None
+    shell = get_ipython()
+    return shell if hasattr(shell, "display_formatter") else None
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    """Width and height of a PNG, read from its header."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise argument_error("data", "PNG bytes", repr(data[:8]))
+    return struct.unpack(">II", data[16:24])
+
+
+def figure_png(fig, *, scale=PNG_SCALE, bbox_inches="tight"):
+    """The figure as a PNG at ``scale`` times its display density, and its display metadata.
+
+    The PNG is ``scale`` times as many pixels wide as the figure is shown;
+    the metadata ``{"width": displayed px}`` tells JupyterLab and the book to
+    show it at that width. The height is left to the browser, which keeps
+    the aspect ratio when a narrow window shrinks the picture.
+
+    With ``bbox_inches="tight"`` (as Jupyter does) empty margins are cropped,
+    but the picture never grows beyond the figure: a figure that fits the
+    column keeps fitting it.
+
+    Returns
+    -------
+    png : bytes
+    metadata : dict
+        ``{"width": int}``, in px as displayed.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure(figsize=(2, 1), dpi=100)
+    >>> _ = fig.subplots().plot([0, 1])
+    >>> png, metadata = figure_png(fig, bbox_inches=None)
+    >>> _png_size(png), metadata
+    ((400, 200), {'width': 200})
+    """
+    from matplotlib.transforms import Bbox
+
+    scale = check_positive_int(scale, "scale")
+    if bbox_inches == "tight":
+        import matplotlib
+
+        fig.draw_without_rendering()  # runs the layout, as savefig would
+        pad = matplotlib.rcParams["savefig.pad_inches"]
+        tight = fig.get_tightbbox().padded(pad)
+        tight = Bbox.intersection(tight, fig.bbox_inches) or fig.bbox_inches
+        # whole display pixels, so that the PNG is exactly `scale` times its displayed size
+        (x0, y0), (x1, y1) = tight.get_points() * fig.dpi
+        width, height = fig.bbox.size
+        x0, y0 = max(np.floor(x0 + 1e-6), 0), max(np.floor(y0 + 1e-6), 0)
+        x1, y1 = min(np.ceil(x1 - 1e-6), width), min(np.ceil(y1 - 1e-6), height)
+        bbox_inches = Bbox(np.array([[x0, y0], [x1, y1]]) / fig.dpi)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=fig.dpi * scale, bbox_inches=bbox_inches,
+                facecolor=fig.get_facecolor(), edgecolor=fig.get_edgecolor())
+    png = buffer.getvalue()
+    width, _ = _png_size(png)
+    return png, {"width": int(round(width / scale))}
+
+
+def _notebook_png(fig):
+    """IPython's PNG formatter for figures after :func:`use_course_style`."""
+    if not fig.axes and not fig.texts and not fig.images:
+        return None  # as IPython does: an empty figure shows nothing
+    png, metadata = figure_png(fig)
+    problems = check_figure(fig, width_px=metadata["width"])
+    if problems:
+        # shown under the figure, without a line of IPython's internals
+        warnings.warn_explicit("this figure breaks the course's figure style: "
+                               + "; ".join(problems), FigureStyleWarning,
+                               "segcourse.plotting", 0)
+    return base64.b64encode(png).decode("ascii"), metadata
+
+
+def drawn_texts(fig):
+    """Every text the figure draws, as ``(text, font size in points)`` pairs.
+
+    The figure is drawn once with a renderer that records text instead of
+    painting it, so only what a reader sees counts: tick labels of hidden
+    axes and empty titles do not.
+
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure()
+    >>> ax = fig.subplots()
+    >>> ax.set_axis_off()
+    >>> _ = ax.set_title("a title", fontsize=11)
+    >>> drawn_texts(fig)
+    [('a title', 11.0)]
+    """
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    class _TextRecorder(RendererAgg):
+        def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+            if s.strip():
+                self.texts.append((s, float(prop.get_size_in_points())))
+
+    width, height = fig.bbox.size
+    renderer = _TextRecorder(int(np.ceil(width)), int(np.ceil(height)), fig.dpi)
+    renderer.texts = []
+    fig.draw(renderer)
+    return renderer.texts
+
+
+def check_figure(fig, *, width_px=None, display_dpi=None, column_px=COLUMN_WIDTH_PX,
+                 min_text_px=MIN_TEXT_PX):
+    """What in a figure breaks the course's figure style; an empty list if nothing.
+
+    A figure is shown ``width_px`` px wide (by default measured as
+    :func:`figure_png` crops it), and shrunk by the browser when that is
+    wider than the column. A text of ``points`` points is then ``points *
+    display_dpi / 72 * min(1, column_px / width_px)`` px high as displayed
+    (its font size).
+
+    Parameters
+    ----------
+    width_px : int, optional
+        Displayed width, if already known (from :func:`figure_png`).
+    display_dpi : float, optional
+        Px per inch as displayed: ``fig.dpi`` (the default) for a figure
+        shown by a notebook; the demos draw their frames at twice it.
+    column_px : int
+        Width of the content column (:data:`COLUMN_WIDTH_PX`).
+    min_text_px : float
+        Smallest font size allowed, in px as displayed (:data:`MIN_TEXT_PX`).
+
+    Returns
+    -------
+    list of str
+        One sentence per problem: the figure too wide, a text too small.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure(figsize=(9, 3), dpi=100)
+    >>> _ = fig.subplots().set_title("tiny", fontsize=6)
+    >>> for problem in check_figure(fig, width_px=900): print(problem)
+    the figure is 900 px wide, wider than the 680 px column: the browser shrinks it to 76 %
+    text 'tiny' is 6.3 px as displayed (at least 12 px)
+    text '0.0', '0.2', '0.4' ... is 10.5 px as displayed (at least 12 px)
+    """
+    if width_px is None:
+        width_px = figure_png(fig)[1]["width"]
+    display_dpi = fig.dpi if display_dpi is None else display_dpi
+    shrink = min(1.0, column_px / width_px)
+    problems = []
+    if width_px > column_px:
+        problems.append(f"the figure is {width_px} px wide, wider than the {column_px} px "
+                        f"column: the browser shrinks it to {100 * shrink:.0f} %")
+    small = {}
+    for text, points in drawn_texts(fig):
+        px = points * display_dpi / 72 * shrink
+        if px < min_text_px - 1e-9:
+            small.setdefault(round(px, 1), []).append(text)
+    for px, texts in sorted(small.items()):
+        shown = ", ".join(repr(t) for t in texts[:3]) + (" ..." if len(texts) > 3 else "")
+        problems.append(f"text {shown} is {px:.1f} px as displayed (at least {min_text_px} px)")
+    return problems
+
+
+# --- colours and contrast --------------------------------------------------------------------
+
+#: Colours of pixel errors, the same in every chapter (Okabe and Ito): true
+#: positive blue, false positive vermilion, false negative yellow, true negative black.
+ERROR_COLOURS = {
+    "TP": (0.0, 0.447, 0.698),
+    "FP": (0.835, 0.369, 0.0),
+    "FN": (0.941, 0.894, 0.259),
+    "TN": (0.0, 0.0, 0.0),
+}
+
+
+def relative_luminance(rgb):
+    """WCAG 2 relative luminance of sRGB colours (floats in [0, 1], last axis RGB).
+
+    >>> float(relative_luminance((1.0, 1.0, 1.0))), float(relative_luminance((0, 0, 0)))
+    (1.0, 0.0)
+    """
+    rgb = np.asarray(rgb, dtype=float)[..., :3]
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    return linear @ np.array([0.2126, 0.7152, 0.0722])
+
+
+def contrast_ratio(first, second):
+    """WCAG 2 contrast ratio of two colours, from 1 (same) to 21 (black on white).
+
+    WCAG asks at least 4.5 for text, 3 for large text.
+
+    >>> round(float(contrast_ratio((0, 0, 0), (1, 1, 1))), 1)
+    21.0
+    """
+    first, second = relative_luminance(first), relative_luminance(second)
+    return (np.maximum(first, second) + 0.05) / (np.minimum(first, second) + 0.05)
+
+
+def text_colour_on(background):
+    """``"black"`` or ``"white"``: the text colour that contrasts more with ``background``.
+
+    The better of the two always reaches a WCAG contrast of 4.58 or more.
+
+    >>> text_colour_on((0.0, 0.447, 0.698)), text_colour_on((0.941, 0.894, 0.259))
+    ('white', 'black')
+    """
+    on_black = contrast_ratio(background, (0.0, 0.0, 0.0))
+    on_white = contrast_ratio(background, (1.0, 1.0, 1.0))
+    return "black" if on_black >= on_white else "white"
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _axes(ax, figsize=(4.0, 4.0)):
     if ax is None:
         import matplotlib.pyplot as plt
 
@@ -66,10 +440,21 @@ def show_image(image, ax=None, *, title=None):
     return _finish(ax, title)
 
 
-def _label_colours(labels, kind, num_classes, seed):
+def _class_palette(labels, num_classes, colors):
+    """The class colours for ``labels``: ``colors`` if given, else the course's palette."""
+    top = int(labels.max()) + 1 if labels.size else 1
+    if colors is None:
+        return class_colors(max(num_classes or top, top))
+    colors = np.asarray(to_numpy(colors, "colors"), dtype=float)
+    if colors.ndim != 2 or colors.shape[1] not in (3, 4) or colors.shape[0] < top:
+        raise argument_error("colors", f"an array of shape (K, 3) with K >= {top} "
+                             "(a colour per class)", colors)
+    return colors[:, :3]
+
+
+def _label_colours(labels, kind, num_classes, seed, colors=None):
     if kind == "semantic":
-        top = int(labels.max()) + 1 if labels.size else 1
-        return colorize(labels, class_colors(max(num_classes or top, top)))
+        return colorize(labels, _class_palette(labels, num_classes, colors))
     if kind == "instance":
         count = int(labels.max()) if labels.size else 0
         colours = np.vstack([[0.0, 0.0, 0.0], instance_colors(count, seed=seed)])
@@ -78,7 +463,7 @@ def _label_colours(labels, kind, num_classes, seed):
 
 
 def show_labels(label_map, ax=None, *, kind="semantic", class_names=None, num_classes=None,
-                legend=True, seed=0, title=None):
+                colors=None, legend=True, seed=0, title=None):
     """Show a label map in the course's colours; returns the Axes.
 
     Parameters
@@ -91,6 +476,10 @@ def show_labels(label_map, ax=None, *, kind="semantic", class_names=None, num_cl
         Adds a legend (semantic maps).
     num_classes : int, optional
         Keeps colours stable across images that miss some classes.
+    colors : array ``(K, 3)``, optional
+        The colour of each class (semantic maps), for a data set with a
+        palette of its own (``Scene.class_colors``); by default
+        :func:`segcourse.labels.class_colors`.
     """
     labels = np.asarray(to_numpy(label_map, "label_map"))
     if labels.dtype == bool:
@@ -98,23 +487,26 @@ def show_labels(label_map, ax=None, *, kind="semantic", class_names=None, num_cl
     if labels.ndim != 2:
         raise argument_error("label_map", "a 2-D label map", labels)
     ax = _axes(ax)
-    ax.imshow(_label_colours(labels, kind, num_classes, seed), interpolation="nearest")
+    ax.imshow(_label_colours(labels, kind, num_classes, seed, colors), interpolation="nearest")
     if legend and class_names is not None and kind == "semantic":
         from matplotlib.patches import Patch
 
-        colours = class_colors(max(len(class_names), 1))
+        colours = (class_colors(max(len(class_names), 1)) if colors is None
+                   else _class_palette(labels, len(class_names), colors))
         ax.legend(handles=[Patch(color=colours[i], label=name)
                            for i, name in enumerate(class_names)],
-                  loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small", frameon=False)
+                  loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False,
+                  borderaxespad=0.3, handlelength=1.2)
     return _finish(ax, title)
 
 
 def show_overlay(image, label_map, ax=None, *, kind="semantic", alpha=0.5, num_classes=None,
-                 seed=0, outline=False, title=None):
+                 colors=None, seed=0, outline=False, title=None):
     """Labels drawn over the image; returns the Axes.
 
     Background (0) stays uncoloured so that the image shows through. With
-    ``outline=True`` only the borders of the regions are drawn.
+    ``outline=True`` only the borders of the regions are drawn. ``colors``:
+    as in :func:`show_labels`.
     """
     image = _image_array(image)
     labels = np.asarray(to_numpy(label_map, "label_map"))
@@ -126,7 +518,7 @@ def show_overlay(image, label_map, ax=None, *, kind="semantic", alpha=0.5, num_c
     alpha = check_number(alpha, "alpha", low=0, high=1)
     ax = _axes(ax)
     ax.imshow(image, cmap="gray" if image.ndim == 2 else None, interpolation="nearest")
-    colours = _label_colours(labels, kind, num_classes, seed)
+    colours = _label_colours(labels, kind, num_classes, seed, colors)
     shown = labels > 0
     if outline:
         from scipy import ndimage
@@ -144,12 +536,13 @@ def show_overlay(image, label_map, ax=None, *, kind="semantic", alpha=0.5, num_c
     return _finish(ax, title)
 
 
-def panoptic_rgb(panoptic_map, *, num_classes=None, seed=0):
+def panoptic_rgb(panoptic_map, *, num_classes=None, colors=None, seed=0):
     """RGB picture of a 2-D panoptic map: stuff in class colours, each thing its own colour.
 
     Thing pixels (instance id >= 1) get the colours of
     ``show_labels(instance_map, kind="instance", seed=seed)``, so that the
-    panoptic and instance pictures of a scene agree.
+    panoptic and instance pictures of a scene agree; stuff gets the colours
+    of ``show_labels(semantic_map, colors=colors)``.
 
     Examples
     --------
@@ -161,8 +554,7 @@ def panoptic_rgb(panoptic_map, *, num_classes=None, seed=0):
     if panoptic.ndim != 3:
         raise argument_error("panoptic_map", "a 2-D panoptic map of shape (H, W, 2)", panoptic)
     category, instance = panoptic[..., 0], panoptic[..., 1]
-    top = int(category.max()) + 1 if category.size else 1
-    rgb = colorize(category, class_colors(max(num_classes or top, top)))
+    rgb = colorize(category, _class_palette(category, num_classes, colors))
     things = instance > 0
     if things.any():
         colours = instance_colors(int(instance.max()), seed=seed)
@@ -170,10 +562,10 @@ def panoptic_rgb(panoptic_map, *, num_classes=None, seed=0):
     return rgb
 
 
-def show_panoptic(panoptic_map, ax=None, *, num_classes=None, seed=0, title=None):
+def show_panoptic(panoptic_map, ax=None, *, num_classes=None, colors=None, seed=0, title=None):
     """Show a panoptic map (see :func:`panoptic_rgb`); returns the Axes."""
     ax = _axes(ax)
-    ax.imshow(panoptic_rgb(panoptic_map, num_classes=num_classes, seed=seed),
+    ax.imshow(panoptic_rgb(panoptic_map, num_classes=num_classes, colors=colors, seed=seed),
               interpolation="nearest")
     return _finish(ax, title)
 
@@ -194,13 +586,13 @@ def show_boxes(image, boxes, ax=None, *, labels=None, color="yellow", title=None
         ax.add_patch(Rectangle((x0 - 0.5, y0 - 0.5), x1 - x0 + 1, y1 - y0 + 1, fill=False,
                                edgecolor=color, linewidth=1.5))
         if labels is not None:
-            ax.text(x0, y0 - 1, str(labels[index]), color=color, fontsize="x-small",
+            ax.text(x0, y0 - 1, str(labels[index]), color=color, fontsize=GRID_TEXT_PT,
                     va="bottom")
     return _finish(ax, title)
 
 
 def show_pixel_grid(values, ax=None, *, image=None, cmap="viridis", vmin=None, vmax=None,
-                    origin=(0, 0), fmt="{}", title=None, fontsize=9):
+                    origin=(0, 0), fmt="{}", title=None, fontsize=GRID_TEXT_PT):
     """A small array drawn as a grid of pixels with each value written in its cell.
 
     Parameters
@@ -216,6 +608,16 @@ def show_pixel_grid(values, ax=None, *, image=None, cmap="viridis", vmin=None, v
     origin : (int, int)
         Row and column of the crop's top-left pixel in the full image; the
         tick labels show full-image coordinates.
+    fontsize : float
+        Size of the numbers in the cells, in points (:data:`GRID_TEXT_PT`,
+        the smallest text of the course). A grid of the column's width has
+        room for three digits per cell up to about 10 columns per panel.
+
+    Notes
+    -----
+    Each number is black or white, whichever contrasts more with its cell
+    (:func:`text_colour_on`), so every number reaches a WCAG contrast of at
+    least 4.5 whatever the colour map.
     """
     values = to_numpy(values, "values")
     if values.ndim != 2:
@@ -234,11 +636,10 @@ def show_pixel_grid(values, ax=None, *, image=None, cmap="viridis", vmin=None, v
                              f"and width, but got {image.shape[:2]} and {values.shape}.")
         shown = ax.imshow(image, cmap="gray" if image.ndim == 2 else None, vmin=vmin,
                           vmax=vmax, interpolation="nearest")
-    # write dark text on light pixels and light text on dark ones
-    rgba = shown.to_rgba(shown.get_array())
-    luminance = rgba[..., :3] @ np.array([0.299, 0.587, 0.114])
-    if luminance.shape != values.shape:
-        luminance = np.full(values.shape, 0.0)
+    # the colour of every cell as drawn, whatever the image's type
+    rgba = np.asarray(shown.to_rgba(shown.get_array()))
+    if rgba.dtype == np.uint8:
+        rgba = rgba / 255.0
     ax.set_xticks(np.arange(-0.5, values.shape[1], 1), minor=True)
     ax.set_yticks(np.arange(-0.5, values.shape[0], 1), minor=True)
     ax.grid(which="minor", color="0.5", linewidth=0.5)
@@ -246,22 +647,24 @@ def show_pixel_grid(values, ax=None, *, image=None, cmap="viridis", vmin=None, v
     for (row, col), value in np.ndenumerate(values):
         ax.text(col, row, fmt.format(value.item() if hasattr(value, "item") else value),
                 ha="center", va="center", fontsize=fontsize,
-                color="black" if luminance[row, col] > 0.5 else "white")
+                color=text_colour_on(rgba[row, col]))
     if title is not None:
         ax.set_title(title)
     # full-image coordinates on every other pixel
     row0, col0 = (int(v) for v in origin)
     rows = np.arange(0, values.shape[0], 2)
     cols = np.arange(0, values.shape[1], 2)
-    ax.set_yticks(rows, [str(row0 + r) for r in rows], fontsize=fontsize - 1)
-    ax.set_xticks(cols, [str(col0 + c) for c in cols], fontsize=fontsize - 1)
-    ax.set_xlabel("column", fontsize=fontsize)
-    ax.set_ylabel("row", fontsize=fontsize)
+    ax.set_yticks(rows, [str(row0 + r) for r in rows])
+    ax.set_xticks(cols, [str(col0 + c) for c in cols])
+    ax.set_xlabel("column")
+    ax.set_ylabel("row")
     return ax
 
 
-#: Colour of a connected component that holds two or more true objects.
-MERGED_COLOUR = (0.835, 0.369, 0.0)  # vermillion (Okabe and Ito)
+#: Colour of a connected component that holds two or more true objects: white,
+#: unlike every class colour (all saturated or grey) and every instance colour
+#: (all saturated), and bright on the black background of component pictures.
+MERGED_COLOUR = (1.0, 1.0, 1.0)
 
 
 def components_rgb(components, instance_map, *, seed=0):
@@ -269,9 +672,9 @@ def components_rgb(components, instance_map, *, seed=0):
 
     A component that covers one true object gets that object's colour (the
     colours of ``show_labels(..., kind="instance", seed=seed)``); one that
-    covers two or more, a merge, is vermillion (:data:`MERGED_COLOUR`);
-    background is black. Side by side with the true instances, this shows at
-    a glance which objects merged.
+    covers two or more, a merge, is white (:data:`MERGED_COLOUR`); one that
+    covers no true object is grey; background is black. Side by side with
+    the true instances, this shows at a glance which objects merged.
 
     Returns
     -------
@@ -284,6 +687,21 @@ def components_rgb(components, instance_map, *, seed=0):
     >>> rgb, merged = components_rgb(np.array([[1, 1, 1, 0, 2]]), np.array([[1, 1, 2, 0, 3]]))
     >>> merged, bool((rgb[0, 0] == MERGED_COLOUR).all()), rgb[0, 3].tolist()
     (1, True, [0.0, 0.0, 0.0])
+    """
+    components = check_instance_map(components, "components")
+    colours, merged = component_colours(components, instance_map, seed=seed)
+    return colours[components], merged
+
+
+def component_colours(components, instance_map, *, seed=0):
+    """The colour of every component id, as :func:`components_rgb` paints them.
+
+    Returns
+    -------
+    colours : ndarray ``(components.max() + 1, 3)``
+        Row ``k`` is the colour of component ``k`` (row 0, background: black).
+    merged : int
+        The number of components that hold two or more objects.
     """
     components = check_instance_map(components, "components")
     instances = check_instance_map(instance_map, "instance_map")
@@ -302,12 +720,11 @@ def components_rgb(components, instance_map, *, seed=0):
     colours[component_of[single]] = object_colours[object_of[single]]
     is_merged = objects_per_component >= 2
     colours[is_merged] = MERGED_COLOUR
-    merged = int(is_merged.sum())
-    return colours[components], merged
+    return colours, int(is_merged.sum())
 
 
 def show_components(components, instance_map, ax=None, *, seed=0, title=None):
-    """Connected components coloured by the true objects they cover (merges in vermillion).
+    """Connected components coloured by the true objects they cover (merges in white).
 
     See :func:`components_rgb`; returns the Axes.
     """
@@ -317,18 +734,38 @@ def show_components(components, instance_map, ax=None, *, seed=0, title=None):
     return _finish(ax, title)
 
 
-def side_by_side(count, *, width=4.0, height=4.0, titles=None):
-    """A row of ``count`` empty panels; returns the array of Axes.
+def side_by_side(count, *, width=None, height=None, titles=None):
+    """A row of ``count`` empty panels that fits the content column; returns the array of Axes.
+
+    Parameters
+    ----------
+    count : int
+    width : float, optional
+        Width of one panel in inches; by default the column's width
+        (:data:`COLUMN_WIDTH_IN`) shared between the panels. ``count * width``
+        may not exceed it.
+    height : float, optional
+        Height in inches; by default ``width`` (square panels: the notebook
+        crops the empty margins of wide images).
+    titles : sequence of str, optional
 
     >>> import matplotlib
     >>> matplotlib.use("Agg")
     >>> axes = side_by_side(3, titles=["a", "b", "c"])
-    >>> len(axes), axes[1].get_title()
-    (3, 'b')
+    >>> len(axes), axes[1].get_title(), axes[0].figure.get_size_inches().round(2).tolist()
+    (3, 'b', [6.8, 2.27])
     """
     import matplotlib.pyplot as plt
 
     count = check_positive_int(count, "count")
+    if width is None:
+        width = COLUMN_WIDTH_IN / count
+    width = check_number(width, "width", low=0, low_open=True)
+    if count * width > COLUMN_WIDTH_IN + 1e-9:
+        raise argument_error("width", f"at most {COLUMN_WIDTH_IN:g} / {count} = "
+                             f"{COLUMN_WIDTH_IN / count:.2f} inches (the content column holds "
+                             f"{COLUMN_WIDTH_PX} px at {DISPLAY_DPI} px per inch)", width)
+    height = width if height is None else check_number(height, "height", low=0, low_open=True)
     _, axes = plt.subplots(1, count, figsize=(width * count, height), squeeze=False,
                            constrained_layout=True)
     axes = axes[0]

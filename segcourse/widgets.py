@@ -15,8 +15,17 @@ JavaScript switch frames as the reader moves the slider. Either way, moving a
 slider changes the figure: a slider that moves while its plot stays frozen
 would mislead the reader.
 
+Frames follow the course's figure style (:mod:`segcourse.plotting`): a
+frame is at most :data:`~segcourse.plotting.COLUMN_WIDTH_PX` = 680 px wide as
+displayed, is rendered at twice that density (``scale=2``) and shown at its
+displayed width, in the live widget and in the book, with no text under
+:data:`~segcourse.plotting.MIN_TEXT_PX` = 12 px. Frames are drawn inside
+:func:`~segcourse.plotting.course_style`, whatever the notebook's settings.
+Slider values run left to right in increasing order, as on any ruler.
+
 The demos of chapters 01 and 02 are at the end of this module; ``make bench``
-times every demo's update (budget: 50 ms).
+times every demo's update (budget: 50 ms) and measures each static player
+(budget: :data:`MAX_STATIC_BYTES`).
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ import html
 import io
 import itertools
 import json
+import numbers
 import os
 import statistics
 import time
@@ -44,11 +54,21 @@ from ._validation import (
     check_same_shape,
     to_numpy,
 )
-from .labels import class_colors, colorize, connected_components, instance_colors
+from .labels import class_colors, connected_components, instance_colors
+from .plotting import (
+    COLUMN_WIDTH_PX,
+    COURSE_RC,
+    DISPLAY_DPI,
+    ERROR_COLOURS,
+    PNG_SCALE,
+    course_style,
+)
 
 __all__ = [
     "Slider",
     "Demo",
+    "Picture",
+    "rgba8",
     "threshold_demo",
     "threshold_segmentation",
     "touching_objects",
@@ -71,12 +91,26 @@ class Slider:
     name : str
         Keyword argument of the compute function that the slider sets.
     values : sequence
-        The settings the slider offers, in order (numbers). The book renders
-        one frame per setting, so keep them few (about 10 to 20).
+        The settings the slider offers, left to right (numbers). The book
+        renders one frame per setting, so keep them few (about 10 to 20).
+        Numbers must increase strictly from left to right, as on a ruler: a
+        slider whose values fall as it moves right misleads the reader (to
+        bring two objects together, offer gaps from small to large and let
+        the reader slide left).
     default : optional
         The initial setting (must be one of ``values``); the middle one if None.
     label : str, optional
         What the reader sees beside the slider (``name`` by default).
+
+    Examples
+    --------
+    >>> Slider("gap", [-2, 0, 2, 4], default=2).initial
+    2
+    >>> Slider("gap", [4, 2, 0])
+    Traceback (most recent call last):
+    ...
+    ValueError: Expected argument `values` to be numbers that increase from left to right, \
+but got [4, 2, 0] (4 before 2).
     """
 
     name: str
@@ -90,6 +124,14 @@ class Slider:
         values = list(self.values)
         if not values:
             raise argument_error("values", "at least one setting", "an empty sequence")
+        if all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in values):
+            for left, right in itertools.pairwise(values):
+                if not left < right:
+                    shown = repr(values) if len(values) <= 8 else repr(values[:8])[:-1] + ", ...]"
+                    raise argument_error("values", "numbers that increase from left to right",
+                                         f"{shown} ({_format(left)} before {_format(right)})")
+        elif len(set(map(repr, values))) != len(values):
+            raise argument_error("values", "distinct settings", repr(values))
         if self.default is not None and self.default not in values:
             raise argument_error("default", f"one of the slider's values {values}",
                                  repr(self.default))
@@ -119,16 +161,23 @@ class Demo:
         ``compute(**settings) -> result``; pure (no plotting).
     plot : callable
         ``plot(result, fig)``: draws ``result`` on the matplotlib Figure
-        ``fig`` (already cleared). It may return a function
+        ``fig`` (already cleared, margins set for one line of panel titles;
+        ``plot`` may set others). It may return a function
         ``update(result)`` that changes the drawn artists in place (new image
         data, new titles); later slider moves then call it instead of
-        redrawing from scratch, which keeps updates fast.
+        redrawing from scratch, which keeps updates fast. It draws inside
+        :func:`segcourse.plotting.course_style`.
     sliders : sequence of Slider
         One or two sliders; together at most 60 settings (one frame each).
     figsize : (float, float)
-        Figure size in inches.
+        Figure size in inches as displayed; at most
+        :data:`~segcourse.plotting.COLUMN_WIDTH_PX` px wide at ``dpi``.
     dpi : int
-        Resolution of the frames.
+        Pixels per inch as displayed (:data:`~segcourse.plotting.DISPLAY_DPI`).
+    scale : int
+        Frames hold ``scale`` times as many pixels per inch as displayed
+        (:data:`~segcourse.plotting.PNG_SCALE` = 2: sharp on high-density
+        screens); the player and the widget show them at the displayed width.
     caption : str, optional
         A sentence under the figure.
 
@@ -138,12 +187,14 @@ class Demo:
     ...             [Slider("n", [1, 2, 3])], figsize=(2, 1))
     >>> demo.compute_at(n=3)
     6
-    >>> demo.render(n=2)[:4]
-    b'\\x89PNG'
+    >>> png = demo.render(n=2)
+    >>> png[:4], demo.display_width, demo.frame_size
+    (b'\x89PNG', 200, (400, 200))
     """
 
     def __init__(self, compute: Callable, plot: Callable, sliders: Sequence[Slider], *,
-                 figsize=(8.0, 3.2), dpi=72, caption: str | None = None):
+                 figsize=(6.8, 3.0), dpi=DISPLAY_DPI, scale=PNG_SCALE,
+                 caption: str | None = None):
         if not callable(compute):
             raise argument_error("compute", "a function", repr(compute), type_error=True)
         if not callable(plot):
@@ -157,14 +208,34 @@ class Demo:
         if frames > 60:
             raise argument_error("sliders", "at most 60 settings in all (one frame each)",
                                  f"{frames} settings")
+        self.dpi = check_int(dpi, "dpi", minimum=20)
+        self.scale = check_int(scale, "scale", minimum=1)
+        if (not isinstance(figsize, (tuple, list)) or len(figsize) != 2
+                or not all(isinstance(v, numbers.Real) and v > 0 for v in figsize)):
+            raise argument_error("figsize", "a (width, height) pair of positive numbers",
+                                 repr(figsize))
+        if figsize[0] * self.dpi > COLUMN_WIDTH_PX + 1e-9:
+            raise argument_error("figsize", f"a width of at most {COLUMN_WIDTH_PX / self.dpi:g} "
+                                 f"inches ({COLUMN_WIDTH_PX} px, the content column, at dpi="
+                                 f"{self.dpi})", repr(figsize))
         self.compute = compute
         self.plot = plot
         self.sliders = sliders
-        self.figsize = tuple(figsize)
-        self.dpi = check_int(dpi, "dpi", minimum=20)
+        self.figsize = (float(figsize[0]), float(figsize[1]))
         self.caption = caption
         self._figure = None
         self._update = None
+
+    @property
+    def display_width(self) -> int:
+        """Width of the figure in px as displayed."""
+        return int(round(self.figsize[0] * self.dpi))
+
+    @property
+    def frame_size(self) -> tuple[int, int]:
+        """Width and height of every frame in pixels (``scale`` times the displayed size)."""
+        dpi = self.dpi * self.scale
+        return int(self.figsize[0] * dpi), int(self.figsize[1] * dpi)
 
     # -- the pure part ---------------------------------------------------------
     def settings(self):
@@ -187,27 +258,49 @@ class Demo:
         return self.compute(**values)
 
     # -- drawing --------------------------------------------------------------------
-    def _fig(self):
-        if self._figure is None:
-            from matplotlib.figure import Figure
+    def figure(self, **settings):
+        """The matplotlib Figure of the frame for the given settings (reused from call to call).
 
-            self._figure = Figure(figsize=self.figsize, dpi=self.dpi)
-        return self._figure
+        Its dpi is the frames' (``dpi * scale``); texts are sized in points,
+        so they are as large as displayed as in any figure of the course.
+        Pictures made with :class:`Picture` are not artists of the figure:
+        they are pasted into the frame after the figure is drawn.
+        """
+        with course_style():
+            if self._figure is None:
+                from matplotlib.backends.backend_agg import FigureCanvasAgg
+                from matplotlib.figure import Figure
+
+                self._figure = Figure(figsize=self.figsize, dpi=self.dpi * self.scale,
+                                      layout="none")
+                FigureCanvasAgg(self._figure)
+            fig = self._figure
+            result = self.compute_at(**settings)
+            if self._update is None:
+                fig.clear()  # also resets the margins: set them after it
+                fig.segcourse_pictures = []
+                # room above the panels for one line of titles
+                title_room = 2.2 * COURSE_RC["axes.titlesize"] / 72
+                fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02,
+                                    top=1 - title_room / self.figsize[1], wspace=0.05)
+                update = self.plot(result, fig)
+                self._update = update if callable(update) else None
+            else:
+                self._update(result)
+            fig.canvas.draw()
+        return fig
+
+    def pixels(self, **settings) -> np.ndarray:
+        """The frame for the given settings as an ``(H, W, 4)`` uint8 RGBA array."""
+        fig = self.figure(**settings)
+        canvas = np.asarray(fig.canvas.buffer_rgba())
+        for picture in getattr(fig, "segcourse_pictures", ()):
+            picture.paste(canvas)
+        return canvas
 
     def render(self, **settings) -> bytes:
-        """PNG bytes of the figure for the given settings."""
-        fig = self._fig()
-        result = self.compute_at(**settings)
-        if self._update is None:
-            fig.clear()  # also resets the margins: set them after it
-            fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.88, wspace=0.06)
-            update = self.plot(result, fig)
-            self._update = update if callable(update) else None
-        else:
-            self._update(result)
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=self.dpi)
-        return buffer.getvalue()
+        """PNG bytes of the frame for the given settings (fast to encode: the live widget)."""
+        return _encode_png(self.pixels(**settings), small=False)
 
     def update_times(self, repeats: int = 1) -> list[float]:
         """Seconds per update (compute + plot + PNG) for every setting."""
@@ -226,10 +319,16 @@ class Demo:
 
     # -- the live widget ------------------------------------------------------------
     def widget(self):
-        """ipywidgets sliders and an image that redraws on every move."""
+        """ipywidgets sliders and an image that redraws on every move.
+
+        The image is shown at the figure's displayed width (its PNG has
+        ``scale`` times as many pixels), and narrower when the output is.
+        """
         import ipywidgets as widgets
 
-        image = widgets.Image(value=self.render(**self.initial_settings()), format="png")
+        image = widgets.Image(value=self.render(**self.initial_settings()), format="png",
+                              width=str(self.display_width),
+                              layout=widgets.Layout(max_width="100%", height="auto"))
         controls = []
         for slider in self.sliders:
             control = widgets.SelectionSlider(
@@ -250,10 +349,18 @@ class Demo:
         return widgets.VBox(children)
 
     # -- the static player ----------------------------------------------------------
+    def frames(self) -> list[bytes]:
+        """PNG bytes of every frame, in :meth:`settings` order, encoded small for the book."""
+        return [_encode_png(self.pixels(**s), small=True) for s in self.settings()]
+
     def static_html(self) -> str:
-        """A self-contained HTML player: all frames, switched by range inputs in the browser."""
-        frames = ["data:image/png;base64," + base64.b64encode(self.render(**s)).decode("ascii")
-                  for s in self.settings()]
+        """A self-contained HTML player: all frames, switched by range inputs in the browser.
+
+        Frames are shown ``display_width`` px wide (``max-width: 100%`` in a
+        narrower column, keeping their aspect ratio).
+        """
+        frames = ["data:image/png;base64," + base64.b64encode(png).decode("ascii")
+                  for png in self.frames()]
         uid = "segcourse-demo-" + uuid.uuid4().hex[:10]
         sizes = [len(list(s.values)) for s in self.sliders]
         start = [list(s.values).index(s.initial) for s in self.sliders]
@@ -291,7 +398,7 @@ class Demo:
             f'<div class="segcourse-demo" id="{uid}" data-frames="{len(frames)}">'
             + "".join(inputs)
             + f'<img src="{frames[first]}" data-frame="{first}" alt="demo figure" '
-            f'style="max-width:100%;height:auto">'
+            f'width="{self.display_width}" style="max-width:100%;height:auto">'
             + caption
             + f"<script>{script}</script></div>"
         )
@@ -308,15 +415,149 @@ class Demo:
         return bundle
 
 
+#: Colour (24-bit RGB code) -> palette index, reused by every frame (16 MB,
+#: allocated on first use): a lookup is the fastest exact way to index a frame.
+_PALETTE_INDEX = None
+
+
+def _encode_png(pixels: np.ndarray, *, small: bool) -> bytes:
+    """PNG bytes of an ``(H, W, 4)`` uint8 RGBA frame (opaque: the alpha is dropped).
+
+    A frame of the course holds a few flat colours and anti-aliased text, so
+    it is written as an indexed-colour PNG, several times smaller and faster
+    to encode than RGB. The palette holds the frame's 256 most frequent
+    colours: all of them in most frames, which are then stored exactly; in
+    the others, the few pixels of the rarest colours (anti-aliased edges)
+    take the nearest palette colour. ``small=True`` (the book's player,
+    encoded once) compresses harder; ``small=False`` (a live slider move) fast.
+    """
+    global _PALETTE_INDEX
+    from PIL import Image
+
+    pixels = np.ascontiguousarray(pixels, dtype=np.uint8)
+    height, width = pixels.shape[:2]
+    image = Image.frombuffer("RGBA", (width, height), pixels, "raw", "RGBA", 0, 1)
+    counted = image.getcolors(maxcolors=1 << 16)
+    buffer = io.BytesIO()
+    options = {"optimize": True} if small else {"compress_level": 1}
+    if counted is None:  # a photograph-like frame: plain RGB
+        image.convert("RGB").save(buffer, format="png", **options)
+        return buffer.getvalue()
+    counted.sort(key=lambda entry: -entry[0])
+    colours = np.array([rgba[:3] for _, rgba in counted], dtype=np.int64)
+    kept = colours[:256]
+    if _PALETTE_INDEX is None:
+        _PALETTE_INDEX = np.zeros(1 << 24, dtype=np.uint8)
+    codes = colours @ np.array([1, 1 << 8, 1 << 16])
+    _PALETTE_INDEX[codes[:256]] = np.arange(len(kept))
+    if len(colours) > 256:
+        rare = colours[256:]
+        nearest = ((rare[:, None, :] - kept[None, :, :]) ** 2).sum(axis=-1).argmin(axis=1)
+        _PALETTE_INDEX[codes[256:]] = nearest
+    # the RGBA bytes of a pixel, read as one little-endian integer: R + G << 8 + B << 16 + ...
+    pixel_codes = pixels.view("<u4")[..., 0] & 0xFFFFFF
+    indices = _PALETTE_INDEX[pixel_codes]
+    indexed = Image.frombuffer("P", (width, height), indices, "raw", "P", 0, 1)
+    indexed.putpalette(kept.astype(np.uint8).ravel().tolist())
+    indexed.save(buffer, format="png", **options)
+    return buffer.getvalue()
+
+
+class Picture:
+    """A picture in a demo panel, pasted into the frame pixel for pixel.
+
+    Matplotlib's ``imshow`` resamples and masks every picture on every draw
+    (about 13 ms per picture at twice the display density, most of a slider
+    update's budget); here each frame pixel takes the colour of the picture
+    pixel under its centre (nearest neighbour, as ``imshow(...,
+    interpolation="nearest")``), with indices computed once, and the result
+    is copied into the drawn frame (about 2 ms). The axes ``ax`` give the
+    place: the picture fills their box with its aspect ratio kept, centred.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes of a :class:`Demo` figure
+    picture : ``(H, W, 4)`` uint8 RGBA array (see :func:`rgba8`)
+    frame : bool
+        Draw a thin frame around the picture (so that a white picture does
+        not melt into a white page).
+    """
+
+    def __init__(self, ax, picture, *, frame=False):
+        fig = ax.figure
+        picture = self._check(picture)
+        height, width = picture.shape[:2]
+        ax.set_xlim(-0.5, width - 0.5)
+        ax.set_ylim(height - 0.5, -0.5)
+        ax.set_aspect("equal")
+        ax.apply_aspect()
+        ax.set_axis_off()  # no ticks, spines or background: the picture is pasted there
+        if frame:
+            from matplotlib.patches import Rectangle
+
+            ax.add_patch(Rectangle((0, 0), 1, 1, transform=ax.transAxes, fill=False,
+                                   edgecolor="black", linewidth=0.8, clip_on=False))
+        x0, y0, x1, y1 = np.round(ax.get_position().extents
+                                  * np.tile(fig.bbox.size, 2)).astype(int)
+        # inside the frame's line (0.8 pt, centred on the axes' edge), not over it
+        inset = int(np.ceil(0.4 * fig.dpi / 72)) if frame else 0
+        top = int(round(fig.bbox.height))
+        self.box = (top - y1 + inset, top - y0 - inset, x0 + inset, x1 - inset)
+        rows, cols = y1 - y0 - 2 * inset, x1 - x0 - 2 * inset
+        # the picture row and column under the centre of each frame row and column
+        self.rows = ((np.arange(rows) + 0.5) * height / rows).astype(np.intp)
+        self.cols = ((np.arange(cols) + 0.5) * width / cols).astype(np.intp)
+        self.shape = picture.shape
+        self.set_data(picture)
+        if not hasattr(fig, "segcourse_pictures"):
+            fig.segcourse_pictures = []
+        fig.segcourse_pictures.append(self)
+
+    @staticmethod
+    def _check(picture):
+        picture = np.asarray(picture)
+        if picture.dtype != np.uint8 or picture.ndim != 3 or picture.shape[2] != 4:
+            raise argument_error("picture", "an (H, W, 4) uint8 RGBA array", picture)
+        return picture
+
+    def set_data(self, picture):
+        """Show another picture of the same shape."""
+        picture = self._check(picture)
+        if picture.shape != self.shape:
+            raise argument_error("picture", f"an array of shape {self.shape}", picture)
+        # one uint32 per pixel: copying whole pixels is several times faster than bytes
+        self.picture = np.ascontiguousarray(picture).view(np.uint32)[..., 0]
+
+    def paste(self, canvas):
+        """Copy the upsampled picture into ``canvas``, the drawn frame ``(H, W, 4)`` uint8."""
+        top, bottom, left, right = self.box
+        pixels = np.ascontiguousarray(canvas).view(np.uint32)[..., 0]
+        pixels[top:bottom, left:right] = self.picture[self.rows][:, self.cols]
+
+
+def rgba8(colours):
+    """Float RGB colours (``(..., 3)`` in [0, 1]) as opaque uint8 RGBA (``(..., 4)``).
+
+    For a lookup table ``(K, 3) -> (K, 4)`` (index it with a label map) or a
+    whole picture ``(H, W, 3) -> (H, W, 4)``, as :class:`Picture` takes them.
+
+    >>> rgba8([(0.0, 0.5, 1.0)]).tolist()
+    [[0, 128, 255, 255]]
+    """
+    colours = np.asarray(colours, dtype=float)
+    table = np.full(colours.shape[:-1] + (4,), 255, dtype=np.uint8)
+    table[..., :3] = np.round(255 * colours[..., :3])
+    return table
+
+
 def _panel_title(ax, text):
     """A title drawn as plain text above the axes.
 
     Axes titles make matplotlib measure every axis on each draw, which costs
     more than the rest of a slider update; a positioned text does not.
     """
-    ax.set_axis_off()
-    return ax.text(0.5, 1.02, text, transform=ax.transAxes, ha="center", va="bottom",
-                   fontsize=9)
+    return ax.text(0.5, 1.03, text, transform=ax.transAxes, ha="center", va="bottom",
+                   fontsize=COURSE_RC["axes.titlesize"])
 
 
 # -----------------------------------------------------------------------------
@@ -366,32 +607,29 @@ def threshold_demo(image=None, target=None):
         result["agreement"] = float((result["mask"] == target).mean())
         return result
 
+    # the course's error colours (plotting.ERROR_COLOURS), as one lookup table:
+    # index 2 * mask + target -> TN black, FN yellow, FP vermilion, TP blue.
+    # Pictures are uint8 RGBA (see Picture).
+    error_colours = rgba8([ERROR_COLOURS[k] for k in ("TN", "FN", "FP", "TP")])
+    mask_colours = rgba8([(0.0, 0.0, 0.0), (1.0, 1.0, 1.0)])
+
     def errors_image(mask):
-        # colour-blind-safe colours (Okabe and Ito); black: background correctly left out
-        errors = np.zeros(target.shape + (3,))
-        errors[mask & target] = (0.0, 0.447, 0.698)  # blue: coin found
-        errors[mask & ~target] = (0.835, 0.369, 0.0)  # vermillion: background taken for coin
-        errors[~mask & target] = (0.941, 0.894, 0.259)  # yellow: coin missed
-        return errors
+        return _lookup(error_colours, 2 * mask + target)
 
     def titles(result):
         return (f"image > {result['threshold']:g}: {100 * result['fraction']:.1f} % foreground",
-                f"vs ground truth: {100 * result['agreement']:.1f} % of pixels agree")
+                f"{100 * result['agreement']:.1f} % of pixels agree with truth")
 
     def plot(result, fig):
         left, right = fig.subplots(1, 2)
-        shown_mask = left.imshow(result["mask"], cmap="gray", vmin=0, vmax=1,
-                                 interpolation="nearest")
-        shown_errors = right.imshow(errors_image(result["mask"]), interpolation="nearest")
+        # a frame around the mask, so that its white does not melt into a white page
+        shown_mask = Picture(left, _lookup(mask_colours, result["mask"]), frame=True)
+        shown_errors = Picture(right, errors_image(result["mask"]))
         texts = [_panel_title(ax, title) for ax, title in zip((left, right), titles(result),
                                                               strict=True)]
-        # a frame, so that the white mask does not melt into a white page
-        left.set_axis_on()
-        left.set_xticks([])
-        left.set_yticks([])
 
         def update(result):
-            shown_mask.set_data(result["mask"])
+            shown_mask.set_data(_lookup(mask_colours, result["mask"]))
             shown_errors.set_data(errors_image(result["mask"]))
             for text, title in zip(texts, titles(result), strict=True):
                 text.set_text(title)
@@ -401,8 +639,8 @@ def threshold_demo(image=None, target=None):
     thresholds = list(range(40, 201, 10))
     return Demo(compute, plot, [Slider("threshold", thresholds, default=110,
                                        label="threshold")],
-                figsize=(7.0, 2.95), dpi=80,
-                caption="Right panel: blue, coin found; vermillion, background taken for coin; "
+                figsize=(6.8, 2.95),
+                caption="Right panel: blue, coin found; vermilion, background taken for coin; "
                         "yellow, coin missed; black, background correctly left out.")
 
 
@@ -461,14 +699,23 @@ def touching_objects(gap, *, size=(48, 96), radius=14):
 
 
 def _count_images(result):
-    from .plotting import components_rgb
+    """The three pictures of a counting demo, as uint8 RGBA: instances, mask, components."""
+    from .plotting import component_colours
 
-    colours = np.vstack([[0, 0, 0], instance_colors(max(int(result["instance"].max()), 1))])
-    semantic = np.zeros(result["semantic"].shape + (3,))
-    semantic[result["semantic"]] = class_colors(2)[1]
-    components, merged = components_rgb(result["components"], result["instance"])
-    result["merged"] = merged
-    return colorize(result["instance"], colours), semantic, components
+    instance_table = rgba8(np.vstack([[0, 0, 0],
+                                      instance_colors(max(int(result["instance"].max()), 1))]))
+    mask_table = rgba8([(0.0, 0.0, 0.0), class_colors(2)[1]])
+    components_table, result["merged"] = component_colours(result["components"],
+                                                           result["instance"])
+    return (_lookup(instance_table, result["instance"]),
+            _lookup(mask_table, result["semantic"]),
+            _lookup(rgba8(components_table), result["components"]))
+
+
+def _lookup(table, labels):
+    """``table[labels]`` for a uint8 RGBA table, copying whole pixels (several times faster)."""
+    pixels = np.ascontiguousarray(table).view(np.uint32)[:, 0][labels.astype(np.intp)]
+    return pixels.view(np.uint8).reshape(labels.shape + (4,))
 
 
 def _plot_counts(result, fig, make_titles):
@@ -476,13 +723,13 @@ def _plot_counts(result, fig, make_titles):
     axes = fig.subplots(1, 3)
     shown, texts = [], []
     for ax, image, title in zip(axes, _count_images(result), make_titles(result), strict=True):
-        shown.append(ax.imshow(image, interpolation="nearest"))
+        shown.append(Picture(ax, image))
         texts.append(_panel_title(ax, title))
 
     def update(result):
-        for text, artist, image, title in zip(texts, shown, _count_images(result),
-                                              make_titles(result), strict=True):
-            artist.set_data(image)
+        for text, picture, image, title in zip(texts, shown, _count_images(result),
+                                               make_titles(result), strict=True):
+            picture.set_data(image)
             text.set_text(title)
 
     return update
@@ -498,12 +745,14 @@ def touching_objects_demo():
             f"components: {result['component_count']} ({result['merged']} merged)",
         ])
 
+    # gaps from overlapping (negative) to apart, left to right: slide left to bring
+    # the discs together
     return Demo(lambda gap: touching_objects(gap), plot,
-                [Slider("gap", list(range(8, -5, -1)), default=4, label="gap (pixels)")],
-                figsize=(8.0, 1.9), dpi=80,
+                [Slider("gap", list(range(-4, 9)), default=4, label="gap (pixels)")],
+                figsize=(6.8, 1.55),
                 caption="The instance map keeps two objects at every gap; connected "
                         "components of the semantic mask count one as soon as they touch "
-                        "(a merged component is drawn in vermillion).")
+                        "(a merged component is drawn in white).")
 
 
 def grow_mask(instance_map, pixels):
@@ -555,17 +804,17 @@ def merging_coins_demo(instance_map=None):
     def plot(result, fig):
         return _plot_counts(result, fig, lambda result: [
             f"instances: {result['true_count']} coins",
-            f"semantic mask, grown {result['pixels']} px",
+            f"semantic, grown {result['pixels']} px",
             f"components: {result['component_count']} ({result['merged']} merged)",
         ])
 
     return Demo(lambda pixels: _grow(instance_map, nearest, pixels), plot,
                 [Slider("pixels", [0, 2, 3, 4, 5, 6, 8, 10, 12], default=0,
                         label="mask grown by (px)")],
-                figsize=(8.0, 2.35), dpi=80,
+                figsize=(6.8, 2.1),
                 caption="A semantic mask a few pixels too generous joins neighbouring coins: "
                         "counting by connected components then undercounts (merged "
-                        "components in vermillion, the others in their coin's colour).")
+                        "components in white, the others in their coin's colour).")
 
 
 #: Every demo of the course, for ``make bench`` and the tests: name -> factory.

@@ -9,13 +9,14 @@ import pytest
 from scipy import ndimage
 
 from segcourse.data import (
+    SCENE_CLASS_COLORS,
     SCENE_CLASSES,
     SCENE_STUFF,
     SCENE_THINGS,
     load_coins,
     make_scene,
 )
-from segcourse.labels import connected_components
+from segcourse.labels import CLASS_PALETTE, connected_components
 
 SIZE = (64, 96)
 SEEDS = range(6)
@@ -156,6 +157,94 @@ def test_make_scene_bad_inputs(kwargs, error, pattern):
     seed, size = arguments.pop("seed"), arguments.pop("size")
     with pytest.raises(error, match=pattern):
         make_scene(seed, size, **arguments)
+
+
+# --- the scene's class colours ---------------------------------------------------------------
+#
+# Chapter 02 draws the scene's label maps in Scene.class_colors: each class in the colour of
+# its pixels, so that a label map reads like the image (the generic class palette drew the
+# yellow triangles blue, the blue squares yellow and the sky grey), and colour-blind safe.
+
+
+def cielab(rgb):
+    """CIELAB (D65) of sRGB colours in [0, 1]."""
+    rgb = np.asarray(rgb, dtype=float)
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    xyz = linear @ np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722],
+                             [0.0193, 0.1192, 0.9505]]).T / [0.95047, 1.0, 1.08883]
+    f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
+    return np.stack([116 * f[..., 1] - 16, 500 * (f[..., 0] - f[..., 1]),
+                     200 * (f[..., 1] - f[..., 2])], axis=-1)
+
+
+# Colour-vision deficiency at full severity (Machado, Oliveira and Fernandes 2009),
+# applied to linear RGB.
+CVD = {
+    "protanopia": [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216],
+                   [-0.003882, -0.048116, 1.051998]],
+    "deuteranopia": [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
+                     [-0.011820, 0.042940, 0.968881]],
+    "tritanopia": [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602],
+                   [0.004733, 0.691367, 0.303900]],
+}
+
+
+def as_seen_with(rgb, deficiency):
+    rgb = np.asarray(rgb, dtype=float)
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    seen = np.clip(linear @ np.array(CVD[deficiency]).T, 0, 1)
+    return np.where(seen <= 0.0031308, 12.92 * seen, 1.055 * seen ** (1 / 2.4) - 0.055)
+
+
+def hue_and_chroma(rgb):
+    lab = cielab(rgb)
+    return np.degrees(np.arctan2(lab[..., 2], lab[..., 1])) % 360, np.hypot(lab[..., 1],
+                                                                            lab[..., 2])
+
+
+def test_scene_carries_its_class_colours():
+    result = scene(0)
+    assert result.class_colors.shape == (result.num_classes, 3)
+    np.testing.assert_array_equal(result.class_colors, SCENE_CLASS_COLORS)
+    assert not SCENE_CLASS_COLORS.flags.writeable
+    result.class_colors[0] = 0  # a copy: the constant stays
+    assert SCENE_CLASS_COLORS[0, 0] > 0
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_scene_class_colours_agree_with_the_picture(seed):
+    result = scene(seed)
+    means = np.array([result.image[result.semantic == c].mean(axis=0)
+                      for c in range(result.num_classes)])
+    picture_hue, picture_chroma = hue_and_chroma(means)
+    palette_hue, palette_chroma = hue_and_chroma(SCENE_CLASS_COLORS)
+    for class_id, name in enumerate(result.class_names):
+        if picture_chroma[class_id] < 10:  # a grey class (road) gets a grey colour
+            assert palette_chroma[class_id] < 10, name
+            continue
+        difference = abs((picture_hue[class_id] - palette_hue[class_id] + 180) % 360 - 180)
+        assert difference <= 35, (name, difference)
+    # the generic palette fails this: why scenes bring their own
+    old_hue, _ = hue_and_chroma(CLASS_PALETTE[:6])
+    triangle = SCENE_CLASSES.index("triangle")
+    assert abs((picture_hue[triangle] - old_hue[triangle] + 180) % 360 - 180) > 90
+
+
+@pytest.mark.parametrize("vision", [None, *CVD])
+def test_scene_class_colours_stay_apart_for_colour_blind_readers(vision):
+    colours = SCENE_CLASS_COLORS if vision is None else as_seen_with(SCENE_CLASS_COLORS, vision)
+    lab = cielab(colours)
+    distances = np.linalg.norm(lab[:, None] - lab[None], axis=-1)
+    distances[np.eye(len(lab), dtype=bool)] = np.inf
+    assert distances.min() >= 12, (vision, np.unravel_index(distances.argmin(), distances.shape))
+
+
+def test_colour_blindness_simulation_confuses_red_and_green():
+    # the check above can fail: pure red and green are far apart for most readers,
+    # but not for a deuteranope
+    red_green = np.array([[0.8, 0.2, 0.2], [0.35, 0.55, 0.1]])
+    assert np.linalg.norm(np.subtract(*cielab(red_green))) > 40
+    assert np.linalg.norm(np.subtract(*cielab(as_seen_with(red_green, "deuteranopia")))) < 12
 
 
 # --- load_coins ------------------------------------------------------------------------------

@@ -15,9 +15,11 @@ from matplotlib.patches import Rectangle  # noqa: E402
 from segcourse.labels import CLASS_PALETTE, instance_colors  # noqa: E402
 from segcourse.plotting import (  # noqa: E402
     show_boxes,
+    show_components,
     show_image,
     show_labels,
     show_overlay,
+    show_panoptic,
     show_pixel_grid,
     side_by_side,
 )
@@ -269,11 +271,21 @@ def test_side_by_side():
     assert all(isinstance(ax, Axes) for ax in axes)
     assert [ax.get_title() for ax in axes] == ["a", "b", "c"]
     assert len({id(ax.figure) for ax in axes}) == 1
-    np.testing.assert_allclose(axes[0].figure.get_size_inches(), [12.0, 4.0])
+    # by default the panels share the content column, and are square
+    np.testing.assert_allclose(axes[0].figure.get_size_inches(), [6.8, 6.8 / 3])
+    np.testing.assert_allclose(side_by_side(2, height=3.0)[0].figure.get_size_inches(),
+                               [6.8, 3.0])
     single = side_by_side(1, width=2.0, height=3.0)
     assert len(single) == 1
     np.testing.assert_allclose(single[0].figure.get_size_inches(), [2.0, 3.0])
     assert show_image(IMAGE, single[0]) is single[0]
+
+
+def test_side_by_side_refuses_figures_wider_than_the_column():
+    with pytest.raises(ValueError, match=r"`width` to be at most 6.8 / 3 = 2.27 inches "
+                                         r"\(the content column holds 680 px"):
+        side_by_side(3, width=4.2)
+    side_by_side(2, width=3.4)  # exactly the column
 
 
 def test_side_by_side_bad_inputs():
@@ -285,6 +297,10 @@ def test_side_by_side_bad_inputs():
         side_by_side(True)
     with pytest.raises(ValueError, match=r"`titles` to be 2 titles, but got 3 titles"):
         side_by_side(2, titles=["a", "b", "c"])
+    with pytest.raises(ValueError, match=r"`width` to be a number in \(0, inf\]"):
+        side_by_side(2, width=0)
+    with pytest.raises(ValueError, match=r"`height` to be a number in \(0, inf\]"):
+        side_by_side(2, height=-1.0)
 
 
 def test_components_rgb_colours_merges_and_single_objects():
@@ -327,3 +343,343 @@ def test_panoptic_rgb_matches_class_and_instance_colours():
         panoptic_rgb(np.zeros((2, 2, 3), int))
     _, ax = plt.subplots()
     assert show_panoptic(panoptic, ax, title="p") is ax
+
+
+# --- the figure style --------------------------------------------------------------------------
+#
+# DESIGN.md, Figure style: figures fit the book's content column (680 px at 100 px per
+# inch), no text under 12 px as displayed, PNGs at twice the display density.
+
+import io  # noqa: E402
+import json  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import matplotlib as mpl  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from segcourse import plotting  # noqa: E402
+from segcourse.data import SCENE_CLASS_COLORS, make_scene  # noqa: E402
+from segcourse.labels import class_colors  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+CHAPTERS = ["01_what_is_segmentation", "02_types_semantic_instance_panoptic"]
+
+
+@pytest.fixture
+def course_style():
+    with plotting.course_style():
+        yield
+
+
+def displayed_text_px(fig, width_px):
+    """Font size of every drawn text in px as displayed, from first principles."""
+    shrink = min(1.0, plotting.COLUMN_WIDTH_PX / width_px)
+    return [(text, points * fig.dpi / 72 * shrink) for text, points in plotting.drawn_texts(fig)]
+
+
+def test_use_course_style_sets_the_rules_and_course_style_restores_them():
+    before = dict(mpl.rcParams)
+    with mpl.rc_context():
+        plotting.use_course_style()  # no IPython here: only the settings
+        assert mpl.rcParams["figure.dpi"] == plotting.DISPLAY_DPI == 100
+        assert mpl.rcParams["figure.figsize"][0] * 100 <= plotting.COLUMN_WIDTH_PX
+        assert mpl.rcParams["figure.constrained_layout.use"]
+        # the smallest font of the style is still 12 px as displayed
+        sizes = [mpl.rcParams[key] for key in ("font.size", "axes.titlesize", "axes.labelsize",
+                                               "xtick.labelsize", "ytick.labelsize",
+                                               "legend.fontsize", "legend.title_fontsize")]
+        assert min(sizes + [plotting.GRID_TEXT_PT]) * 100 / 72 >= plotting.MIN_TEXT_PX
+    assert dict(mpl.rcParams) == before
+    with plotting.course_style():
+        assert mpl.rcParams["axes.titlesize"] == 11
+    assert dict(mpl.rcParams) == before
+
+
+def test_figure_png_is_twice_the_display_density_with_the_displayed_width():
+    fig = plt.figure(figsize=(6.8, 2.0), dpi=100)
+    fig.add_subplot().plot([0, 1])
+    png, metadata = plotting.figure_png(fig, bbox_inches=None)
+    assert Image.open(io.BytesIO(png)).size == (1360, 400)
+    assert metadata == {"width": 680}  # no height: a narrow column keeps the aspect ratio
+    png, metadata = plotting.figure_png(fig, scale=1, bbox_inches=None)
+    assert Image.open(io.BytesIO(png)).size == (680, 200) and metadata == {"width": 680}
+
+
+def test_figure_png_tight_crops_but_never_grows_beyond_the_figure(course_style):
+    # constrained layout fills the figure; a plain "tight" crop with its padding
+    # would make this 682 px wide, wider than the column
+    axes = side_by_side(2, height=2.0)
+    for ax in axes:
+        ax.plot([0, 1000], [0, 1000])
+        ax.set_xlabel("x (px)")
+    png, metadata = plotting.figure_png(axes[0].figure)
+    assert metadata["width"] <= plotting.COLUMN_WIDTH_PX
+    assert Image.open(io.BytesIO(png)).size[0] == 2 * metadata["width"]
+    # a square image in a wide figure: the empty margins go
+    fig = plt.figure(figsize=(6.8, 2.0))
+    show_image(np.zeros((8, 8)), fig.add_subplot())
+    assert plotting.figure_png(fig)[1]["width"] < 300
+
+
+def test_drawn_texts_counts_only_what_is_drawn(course_style):
+    fig, ax = plt.subplots()
+    ax.set_title("shown")
+    ax.set_axis_off()  # tick labels exist but are not drawn
+    ax.text(0.5, 0.5, "")
+    assert plotting.drawn_texts(fig) == [("shown", 11.0)]
+
+
+def three_panels():
+    scene = make_scene(0, (64, 96))
+    axes = side_by_side(3, titles=["classification:\ncoins = True", "detection:\n3 boxes",
+                                   "segmentation:\nevery pixel"])
+    show_image(scene.image, axes[0])
+    show_boxes(scene.image, [[2, 2, 20, 20], [30, 30, 40, 50]], axes[1], labels=["a", "b"])
+    show_overlay(scene.image, scene.instance, axes[2], kind="instance")
+    return axes[0].figure
+
+
+def grid_with_legend():
+    scene = make_scene(0, (64, 96))
+    fig, axes = plt.subplots(2, 2, figsize=(plotting.COLUMN_WIDTH_IN, 4.4))
+    show_labels(scene.semantic, axes[0, 0], class_names=scene.class_names,
+                colors=scene.class_colors, title="semantic")
+    show_labels(scene.instance, axes[0, 1], kind="instance", title="instance")
+    show_panoptic(scene.panoptic, axes[1, 0], colors=scene.class_colors, title="panoptic")
+    show_components(scene.instance > 0, scene.instance, axes[1, 1], title="components")
+    return fig
+
+
+def pixel_grids():
+    grey = np.random.default_rng(0).integers(0, 256, size=(10, 8))
+    axes = side_by_side(2, height=3.8)
+    show_pixel_grid(grey, axes[0], image=grey, vmin=0, vmax=255, origin=(100, 200),
+                    title="grey values (0 to 255)")
+    show_pixel_grid((grey > 128).astype(int), axes[1], cmap="gray", title="mask")
+    return axes[0].figure
+
+
+def colour_bar():
+    fig, ax = plt.subplots(figsize=(4.0, 3.0))
+    shown = ax.imshow(np.random.default_rng(0).random((8, 8)), cmap="viridis")
+    fig.colorbar(shown, ax=ax, label="probability")
+    ax.set(xlabel="column", ylabel="row", title="a colour bar")
+    return fig
+
+
+#: One figure per plotting helper, drawn as the chapters draw them.
+TYPICAL_FIGURES = {"three panels": three_panels, "grid with legend": grid_with_legend,
+                   "pixel grids": pixel_grids, "colour bar": colour_bar}
+
+
+@pytest.mark.parametrize("name", list(TYPICAL_FIGURES))
+def test_typical_figures_fit_the_column_and_have_no_small_text(name, course_style):
+    fig = TYPICAL_FIGURES[name]()
+    png, metadata = plotting.figure_png(fig)
+    width = metadata["width"]
+    assert width <= plotting.COLUMN_WIDTH_PX
+    assert Image.open(io.BytesIO(png)).size[0] == 2 * width  # 2x
+    sizes = displayed_text_px(fig, width)
+    assert sizes
+    small = [(text, round(px, 1)) for text, px in sizes if px < plotting.MIN_TEXT_PX]
+    assert not small
+    assert plotting.check_figure(fig, width_px=width) == []
+
+
+def test_check_figure_flags_the_old_figures():
+    # chapter 1 before the style: 80 dpi, 12.6 inches wide, legends and box labels "x-small"
+    with mpl.rc_context({"figure.dpi": 80}):
+        fig, axes = plt.subplots(1, 3, figsize=(12.6, 3.6), constrained_layout=True)
+        show_image(IMAGE, axes[0], title="classification: coins = True")
+        axes[1].legend(handles=[Rectangle((0, 0), 1, 1, label="sky")], fontsize="small")
+        axes[2].text(0, 0, "7", fontsize="x-small")
+    assert plotting.check_figure(fig) == [
+        "the figure is 1008 px wide, wider than the 680 px column: the browser shrinks it to 67 %",
+        "text '7' is 5.2 px as displayed (at least 12 px)",
+        "text 'sky' is 6.2 px as displayed (at least 12 px)",
+        "text '0.0', '0.2', '0.4' ... is 7.5 px as displayed (at least 12 px)",
+        "text 'classification: coins = True' is 9.0 px as displayed (at least 12 px)",
+    ]
+
+
+def cells_overflowed(ax):
+    """Texts of a pixel grid wider or taller than their cell (with a 1 px margin)."""
+    renderer = ax.figure.canvas.get_renderer()
+    to_px = ax.transData
+    overflowing = []
+    for text in ax.texts:
+        col, row = text.get_position()
+        (x0, y0), (x1, y1) = to_px.transform([(col - 0.5, row + 0.5), (col + 0.5, row - 0.5)])
+        box = text.get_window_extent(renderer)
+        if box.width > abs(x1 - x0) - 2 or box.height > abs(y1 - y0) - 2:
+            overflowing.append(text.get_text())
+    return overflowing
+
+
+def test_pixel_grid_numbers_fit_their_cells(course_style):
+    fig = pixel_grids()
+    fig.canvas.draw()
+    for ax in fig.axes:
+        assert len(ax.texts) == 80
+        assert cells_overflowed(ax) == []
+    # the check fires: twelve columns of three digits do not fit half the column
+    axes = side_by_side(2)
+    show_pixel_grid(np.full((12, 12), 255), axes[0])
+    axes[0].figure.canvas.draw()
+    assert len(cells_overflowed(axes[0])) == 144
+
+
+# --- contrast --------------------------------------------------------------------------------
+
+
+def test_contrast_ratio_literal_values():
+    assert plotting.contrast_ratio((0, 0, 0), (1, 1, 1)) == pytest.approx(21.0)
+    assert plotting.contrast_ratio((1, 1, 1), (0, 0, 0)) == pytest.approx(21.0)
+    assert plotting.contrast_ratio((0.3, 0.6, 0.1), (0.3, 0.6, 0.1)) == pytest.approx(1.0)
+    # WCAG's example: #777777 on white just misses 4.5
+    assert plotting.contrast_ratio((119 / 255,) * 3, (1, 1, 1)) == pytest.approx(4.48, abs=0.01)
+    np.testing.assert_allclose(plotting.relative_luminance([[1, 0, 0], [0, 1, 0], [0, 0, 1]]),
+                               [0.2126, 0.7152, 0.0722])
+
+
+def every_background():
+    """Every colour a number may be written on: colormaps, palettes, error colours."""
+    values = np.linspace(0, 1, 256)
+    maps = ["viridis", "gray", "magma", "cividis", "plasma", "inferno", "Greys", "RdBu",
+            "coolwarm", "tab10"]
+    colours = [mpl.colormaps[name](values)[:, :3] for name in maps]
+    colours += [class_colors(30), SCENE_CLASS_COLORS, instance_colors(200),
+                np.array(list(plotting.ERROR_COLOURS.values())),
+                np.array([plotting.MERGED_COLOUR])]
+    return np.concatenate(colours)
+
+
+def test_text_colour_on_every_background_reaches_wcag_aa():
+    worst = min(plotting.contrast_ratio(colour, mpl.colors.to_rgb(plotting.text_colour_on(colour)))
+                for colour in every_background())
+    assert worst >= 4.5
+    # the old rule (luma > 0.5 -> black) wrote white on viridis's green at 3:1
+    green = mpl.colormaps["viridis"](0.6)[:3]
+    assert float(np.dot(green, [0.299, 0.587, 0.114])) < 0.5
+    assert plotting.contrast_ratio(green, (1, 1, 1)) < 3.1
+    assert plotting.text_colour_on(green) == "black"
+
+
+@pytest.mark.parametrize("cmap", ["viridis", "gray", "magma", "cividis"])
+def test_pixel_grid_numbers_contrast_with_their_cells(cmap):
+    values = np.arange(256).reshape(16, 16)
+    ax = show_pixel_grid(values, cmap=cmap)
+    cells = ax.get_images()[0].to_rgba(values.astype(float))[..., :3]
+    for text in ax.texts:
+        col, row = (int(v) for v in text.get_position())
+        ratio = plotting.contrast_ratio(cells[row, col], mpl.colors.to_rgb(text.get_color()))
+        assert ratio >= 4.5, (cmap, text.get_text(), text.get_color())
+
+
+# --- colour meanings -------------------------------------------------------------------------
+
+
+def cielab(rgb):
+    """CIELAB (D65) of sRGB colours in [0, 1]."""
+    rgb = np.asarray(rgb, dtype=float)
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    xyz = linear @ np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722],
+                             [0.0193, 0.1192, 0.9505]]).T / [0.95047, 1.0, 1.08883]
+    f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
+    return np.stack([116 * f[..., 1] - 16, 500 * (f[..., 0] - f[..., 1]),
+                     200 * (f[..., 1] - f[..., 2])], axis=-1)
+
+
+def test_merged_colour_is_unlike_every_class_and_instance_colour():
+    merged = cielab(plotting.MERGED_COLOUR)
+    for name, colours in [("class palette", class_colors(12)),
+                          ("scene palette", SCENE_CLASS_COLORS),
+                          ("instance colours", instance_colors(500, seed=3)),
+                          ("semantic mask of the demos", class_colors(2)[1:])]:
+        distance = np.linalg.norm(cielab(colours) - merged, axis=-1).min()
+        assert distance >= 20, (name, distance)  # CIE76: clearly different
+
+
+def test_show_labels_and_panoptic_take_a_palette():
+    palette = np.array([[0.1, 0.2, 0.3], [0.9, 0.8, 0.7], [0.5, 0.5, 0.0]])
+    ax = show_labels(LABELS, colors=palette, class_names=["a", "b", "c"])
+    np.testing.assert_allclose(shown(ax), palette[LABELS])
+    patches = ax.get_legend().get_patches()
+    np.testing.assert_allclose([p.get_facecolor()[:3] for p in patches], palette)
+    rgba = shown(show_overlay(IMAGE, LABELS, colors=palette), 1)
+    np.testing.assert_allclose(rgba[0, 1, :3], palette[1])
+    rgb = plotting.panoptic_rgb(np.array([[[0, 0], [2, 0], [1, 1]]]), colors=palette)
+    np.testing.assert_allclose(rgb[0, :2], palette[[0, 2]])
+    np.testing.assert_allclose(rgb[0, 2], instance_colors(1)[0])
+    with pytest.raises(ValueError, match=r"`colors` to be an array of shape \(K, 3\) with K >= 3"):
+        show_labels(LABELS, colors=palette[:2])
+    with pytest.raises(ValueError, match=r"`colors`"):
+        show_labels(LABELS, colors=np.zeros((3, 2)))
+
+
+def test_no_misspelt_vermilion_in_the_figure_files():
+    files = [ROOT / "segcourse" / name for name in ("plotting.py", "widgets.py", "labels.py",
+                                                    "data.py")]
+    files += [ROOT / "notebooks" / f"{chapter}.ipynb" for chapter in CHAPTERS]
+    files += [Path(__file__), ROOT / "tests" / "test_widgets.py"]
+    misspelt = "vermil" + "lion"
+    assert [f.name for f in files if misspelt in f.read_text().lower()] == []
+
+
+# --- the chapters' figures -------------------------------------------------------------------
+
+
+def run_chapter_figures(chapter):
+    """Run a chapter's code cells here (Agg) and check every figure it shows.
+
+    A quicker stand-in for the book: the same code, the same style (the
+    chapter's first cell calls use_course_style), the same checks as the
+    notebook formatter. Demos are checked in test_widgets.py.
+    """
+    notebook = json.loads((ROOT / "notebooks" / f"{chapter}.ipynb").read_text())
+    reports = []
+
+    def show(*args, **kwargs):
+        for number in plt.get_fignums():
+            fig = plt.figure(number)
+            png, metadata = plotting.figure_png(fig)
+            fig.canvas.draw()
+            grids = [cells_overflowed(ax) for ax in fig.axes if len(ax.texts) > 4]
+            reports.append({
+                "cell": cell_id, "width": metadata["width"],
+                "png_width": Image.open(io.BytesIO(png)).size[0],
+                "problems": plotting.check_figure(fig, width_px=metadata["width"]),
+                "smallest_px": min(px for _, px in displayed_text_px(fig, metadata["width"])),
+                "overflowing": [t for grid in grids for t in grid],
+            })
+        plt.close("all")
+
+    namespace = {"__name__": "__main__"}
+    original_show = plt.show
+    plt.show = show
+    try:
+        with mpl.rc_context():
+            for cell in notebook["cells"]:
+                if cell["cell_type"] != "code":
+                    continue
+                cell_id = cell.get("id")
+                # IPython magics and shell lines are not Python
+                source = "".join(line for line in cell["source"]
+                                 if not line.lstrip().startswith(("%", "!")))
+                exec(compile(source, f"{chapter}:{cell_id}", "exec"), namespace)
+    finally:
+        plt.show = original_show
+    return reports
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_chapter_figures_follow_the_style(chapter, capsys):
+    reports = run_chapter_figures(chapter)
+    capsys.readouterr()  # the chapter's printed output
+    assert len(reports) >= 3
+    for report in reports:
+        assert report["problems"] == [], report
+        assert report["width"] <= plotting.COLUMN_WIDTH_PX, report
+        assert report["png_width"] == 2 * report["width"], report
+        assert report["smallest_px"] >= plotting.MIN_TEXT_PX, report
+        assert report["overflowing"] == [], report

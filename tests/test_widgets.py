@@ -3,19 +3,35 @@
 from __future__ import annotations
 
 import base64
+import io
 import re
 
 import numpy as np
 import pytest
+from PIL import Image
 
-from segcourse import widgets
-from segcourse.widgets import DEMOS, MAX_STATIC_BYTES, Demo, Slider
+from segcourse import plotting, widgets
+from segcourse.widgets import DEMOS, MAX_STATIC_BYTES, Demo, Picture, Slider, rgba8
 
 
 def _frames(html: str) -> list[str]:
     match = re.search(r"var frames=(\[.*?\]);", html)
     assert match, "no frames in the static player"
     return re.findall(r'"(data:image/png;base64,[^"]+)"', match.group(1))
+
+
+def _decode(png) -> np.ndarray:
+    """RGB pixels of PNG bytes or of a data URL."""
+    if isinstance(png, str):
+        png = base64.b64decode(png.split(",", 1)[1])
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+
+@pytest.fixture(scope="module")
+def course_demos():
+    """Every demo of the course, built once (with its static player) for this module."""
+    demos = {name: factory() for name, factory in DEMOS.items()}
+    return {name: (demo, demo.static_html()) for name, demo in demos.items()}
 
 
 # -- Slider and Demo -------------------------------------------------------------------------
@@ -29,6 +45,32 @@ def test_slider_validates_its_arguments():
         Slider("n", [1, 2], default=3)
     assert Slider("n", [1, 2, 3]).initial == 2
     assert Slider("n", [1, 2, 3], default=1).initial == 1
+
+
+def test_slider_values_increase_from_left_to_right():
+    # touching_objects_demo's gap slider ran 8 -> -4 before: the rule refuses it
+    with pytest.raises(ValueError, match=r"`values` to be numbers that increase from left to "
+                                         r"right, but got \[8, 7, 6, 5, 4, 3, 2, 1, \.\.\.\] "
+                                         r"\(8 before 7\)"):
+        Slider("gap", list(range(8, -5, -1)))
+    with pytest.raises(ValueError, match=r"\(0.5 before 0.25\)"):
+        Slider("alpha", [0.0, 0.5, 0.25])
+    with pytest.raises(ValueError, match=r"\(2 before 2\)"):
+        Slider("n", [1, 2, 2, 3])  # a repeated setting is not an increase either
+    assert list(Slider("gap", range(-4, 9)).values) == list(range(-4, 9))
+    assert list(Slider("x", [np.int64(1), 2.5, np.float32(3)]).values)[1] == 2.5
+    # settings that are not numbers have no order, only they must differ
+    assert Slider("average", ["micro", "macro", "weighted"]).initial == "macro"
+    with pytest.raises(ValueError, match="`values` to be distinct settings"):
+        Slider("average", ["micro", "micro"])
+
+
+@pytest.mark.parametrize("name", list(DEMOS))
+def test_course_demo_sliders_run_left_to_right_in_increasing_order(name, course_demos):
+    demo, _ = course_demos[name]
+    for slider in demo.sliders:
+        values = list(slider.values)
+        assert values == sorted(values) and len(set(values)) == len(values)
 
 
 def _square_demo():
@@ -78,7 +120,7 @@ def test_static_player_holds_every_frame_and_starts_at_the_default():
     assert len(set(frames)) == 3
     first = re.search(r'<img src="([^"]+)" data-frame="(\d+)"', html)
     assert first.group(2) == "0" and first.group(1) == frames[0]
-    assert base64.b64decode(frames[1].split(",", 1)[1]) == demo.render(n=3)
+    np.testing.assert_array_equal(_decode(frames[1]), _decode(demo.render(n=3)))
     assert 'type="range"' in html and 'max="2"' in html
 
 
@@ -114,9 +156,8 @@ def test_mimebundle_has_the_widget_live_and_only_the_player_in_the_book(monkeypa
 # -- the course's demos -----------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", list(DEMOS))
-def test_course_demo_frames_differ_and_stay_light(name):
-    demo = DEMOS[name]()
-    html = demo.static_html()
+def test_course_demo_frames_differ_and_stay_light(name, course_demos):
+    demo, html = course_demos[name]
     frames = _frames(html)
     assert len(frames) == sum(1 for _ in demo.settings())
     assert len(set(frames)) == len(frames), "two slider settings give the same picture"
@@ -185,3 +226,127 @@ def test_compute_functions_reject_bad_input():
         widgets.grow_mask(np.array([[0.5, 1.0]]), 1)
     with pytest.raises(ValueError, match="same shape"):
         widgets.threshold_demo(np.zeros((4, 4)), np.zeros((4, 5), dtype=bool))
+
+
+# -- the figure style of the frames (segcourse.plotting) ------------------------------------
+
+@pytest.mark.parametrize("name", list(DEMOS))
+def test_course_demo_frames_are_2x_and_shown_at_their_displayed_width(name, course_demos):
+    demo, html = course_demos[name]
+    assert demo.display_width <= plotting.COLUMN_WIDTH_PX
+    assert demo.scale == 2 and demo.dpi == plotting.DISPLAY_DPI
+    width, height = demo.frame_size
+    assert width == 2 * demo.display_width
+    for frame in _frames(html):
+        assert _decode(frame).shape == (height, width, 3)
+    # the book's player shows them at half their pixel size, keeping the aspect ratio
+    img = re.search(r"<img [^>]*>", html).group(0)
+    assert f'width="{demo.display_width}"' in img
+    assert "max-width:100%" in img and "height:auto" in img
+    # and so does the live widget
+    image = demo.widget().children[len(demo.sliders)]
+    assert image.width == str(demo.display_width)
+    assert _decode(image.value).shape[1] == width
+
+
+@pytest.mark.parametrize("name", list(DEMOS))
+def test_course_demo_text_is_readable(name, course_demos):
+    demo, _ = course_demos[name]
+    settings = list(demo.settings())
+    for setting in (settings[0], demo.initial_settings(), settings[-1]):
+        fig = demo.figure(**setting)
+        texts = plotting.drawn_texts(fig)
+        assert texts
+        # font size in px as displayed: points * display dpi / 72 (the frame is not shrunk)
+        smallest = min(points for _, points in texts) * demo.dpi / 72
+        assert smallest >= plotting.MIN_TEXT_PX
+        assert plotting.check_figure(fig, width_px=demo.display_width,
+                                     display_dpi=demo.dpi) == []
+
+
+@pytest.mark.parametrize("name", list(DEMOS))
+def test_course_demo_titles_neither_overlap_nor_leave_the_frame(name, course_demos):
+    demo, _ = course_demos[name]
+    for setting in demo.settings():
+        fig = demo.figure(**setting)
+        renderer = fig.canvas.get_renderer()
+        boxes = [text.get_window_extent(renderer) for ax in fig.axes for text in ax.texts]
+        for box in boxes:
+            assert 0 <= box.x0 and box.x1 <= fig.bbox.width, (setting, box)
+            assert 0 <= box.y0 and box.y1 <= fig.bbox.height, (setting, box)
+        for index, box in enumerate(boxes):
+            for other in boxes[index + 1:]:
+                assert box.x1 + 4 < other.x0 or other.x1 + 4 < box.x0, setting
+
+
+def test_demo_refuses_a_figure_wider_than_the_column():
+    with pytest.raises(ValueError, match=r"`figsize` to be a width of at most 6.8 inches "
+                                         r"\(680 px, the content column, at dpi=100\)"):
+        Demo(lambda n: n, lambda r, f: None, [Slider("n", [1])], figsize=(8.0, 1.9))
+    with pytest.raises(ValueError, match="`figsize`"):
+        Demo(lambda n: n, lambda r, f: None, [Slider("n", [1])], figsize=(0, 1))
+    demo = Demo(lambda n: n, lambda r, f: None, [Slider("n", [1])], figsize=(3.0, 1.0),
+                dpi=100, scale=3)
+    assert demo.display_width == 300 and demo.frame_size == (900, 300)
+    assert _decode(demo.render(n=1)).shape == (300, 900, 3)
+
+
+# -- pictures pasted into frames -------------------------------------------------------------
+
+def test_picture_is_pasted_nearest_neighbour_into_the_axes_box():
+    colours = rgba8([(1, 0, 0), (0, 1, 0), (0, 0, 1), (1, 1, 0)])
+    picture = colours[np.array([[0, 1], [2, 3]])]
+    pictures = []
+
+    def plot(result, fig):
+        fig.subplots_adjust(left=0, right=1, bottom=0, top=1)
+        shown = Picture(fig.subplots(), picture)
+        pictures.append(shown)
+
+        def update(result):
+            shown.set_data(picture[::-1] if result else picture)
+
+        return update
+
+    demo = Demo(lambda flip: flip, plot, [Slider("flip", [0, 1], default=0)],
+                figsize=(1.0, 1.0), dpi=100, scale=2)
+    pixels = _decode(demo.render(flip=0))
+    assert pixels.shape == (200, 200, 3)
+    # each picture pixel fills a quarter of the square frame, exactly
+    np.testing.assert_array_equal(pixels[:100, :100], np.broadcast_to([255, 0, 0], (100, 100, 3)))
+    np.testing.assert_array_equal(pixels[:100, 100:], np.broadcast_to([0, 255, 0], (100, 100, 3)))
+    np.testing.assert_array_equal(pixels[100:, :100], np.broadcast_to([0, 0, 255], (100, 100, 3)))
+    np.testing.assert_array_equal(pixels[100:, 100:],
+                                  np.broadcast_to([255, 255, 0], (100, 100, 3)))
+    flipped = _decode(demo.render(flip=1))
+    np.testing.assert_array_equal(flipped[150, 50], [255, 0, 0])
+    with pytest.raises(ValueError, match=r"`picture` to be an \(H, W, 4\) uint8 RGBA array"):
+        pictures[0].set_data(np.zeros((2, 2, 4)))
+    with pytest.raises(ValueError, match=r"`picture` to be an array of shape \(2, 2, 4\)"):
+        pictures[0].set_data(colours[np.zeros((3, 2), dtype=int)])
+
+
+def test_rgba8_literal():
+    np.testing.assert_array_equal(rgba8([(0.0, 0.5, 1.0), (1.0, 1.0, 1.0)]),
+                                  [[0, 128, 255, 255], [255, 255, 255, 255]])
+    assert rgba8(np.zeros((2, 3, 3))).shape == (2, 3, 4)
+
+
+def test_frames_are_indexed_colour_pngs_and_lossless_up_to_256_colours():
+    rng = np.random.default_rng(0)
+    palette = rng.integers(0, 256, size=(200, 3))
+    frame = np.full((30, 40, 4), 255, dtype=np.uint8)
+    frame[..., :3] = palette[rng.integers(0, 200, size=(30, 40))]
+    for small in (True, False):
+        png = widgets._encode_png(frame, small=small)
+        assert Image.open(io.BytesIO(png)).mode == "P"
+        np.testing.assert_array_equal(_decode(png), frame[..., :3])
+    # more than 256 colours (anti-aliased text on colours): the rarest take the nearest
+    # of the 256 most frequent
+    pixels = frame[..., :3].reshape(-1, 3)
+    pixels[:] = palette[np.arange(pixels.shape[0]) % 10]  # ten flat colours
+    pixels[:512] = np.repeat(np.arange(256), 2)[:, None]  # every grey level, twice
+    decoded = _decode(widgets._encode_png(frame, small=True)).astype(int)
+    changed = np.any(decoded != frame[..., :3], axis=-1)
+    assert changed.sum() == 20  # ten grey levels of two pixels each
+    assert np.abs(decoded - frame[..., :3]).max() <= 16
