@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 # Notebook kernels started by the build inherit this: demos then emit only
@@ -19,6 +20,7 @@ os.environ["SEGCOURSE_BOOK_BUILD"] = "1"
 
 BOOK = Path(__file__).resolve().parent
 ROOT = BOOK.parent
+sys.path.insert(0, str(BOOK / "_ext"))
 
 project = "segcourse"
 author = "The segcourse authors"
@@ -29,11 +31,13 @@ extensions = [
     "myst_nb",
     "sphinxcontrib.bibtex",
     "sphinx_book_theme",
+    # the notebooks' citation and glossary links -> {cite:alp}, {cite:t}, {term}
+    "segcourse_citations",
 ]
 
 root_doc = "index"
-exclude_patterns = ["_build", "jupyter_execute", "**.ipynb_checkpoints", "Thumbs.db",
-                    ".DS_Store"]
+exclude_patterns = ["_build", "_ext", "jupyter_execute", "**.ipynb_checkpoints",
+                    "Thumbs.db", ".DS_Store"]
 nitpicky = False
 
 # --- MyST and notebooks -------------------------------------------------------
@@ -54,9 +58,16 @@ nb_mime_priority_overrides = [
 ]
 
 # --- Bibliography -------------------------------------------------------------
+# Notebooks cite with plain Markdown links that JupyterLab can show; the
+# segcourse_citations extension (book/_ext) turns them into citations. Its
+# "segcourse" styles: a list sorted by author, names last-first (shown unnumbered,
+# see _static/segcourse.css);
+# citations "(Lin et al., 2017)" and "Lin et al. (2017)", as the notebooks write them.
 bibtex_bibfiles = ["references.bib"]
-bibtex_default_style = "plain"
-bibtex_reference_style = "author_year"
+bibtex_default_style = "segcourse"
+bibtex_reference_style = "segcourse"
+# entry anchors are the keys: references.html#lin2017focal, as in the lab's links
+bibtex_cite_id = "{key}"
 
 # --- Offline MathJax ---------------------------------------------------------
 MATHJAX_SOURCE = ROOT / "node_modules" / "mathjax" / "es5"

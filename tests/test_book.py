@@ -31,7 +31,8 @@ def _pages(html: Path):
 
 
 def test_book_has_the_course_pages(book_html):
-    for page in ["index.html", "how_to_use.html", "references.html",
+    for page in ["index.html", "how_to_use.html", "references.html", "glossary.html",
+                 "cheatsheet.html", "data.html", "instructor_guide.html",
                  "notebooks/01_what_is_segmentation.html"]:
         assert (book_html / page).is_file(), page
     index = (book_html / "index.html").read_text()
@@ -63,6 +64,16 @@ def test_bibliography_lists_the_sources(book_html):
                    "Panoptic Segmentation", "Common Objects in Context", "Tversky",
                    "Boundary loss", "V-Net", "Rethinking the Inception"]:
         assert phrase.lower() in text, phrase
+
+
+def test_cell_outputs_wrap_instead_of_scrolling(book_html):
+    """A long printed line wraps in the content column (no number hides behind a scroll bar)."""
+    css = (book_html / "_static" / "segcourse.css").read_text()
+    rule = re.search(r"div\.cell_output pre[^{]*\{([^}]*)\}", css)
+    assert rule and re.search(r"white-space:\s*pre-wrap", rule.group(1)), "no wrapping rule"
+    for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        page = (book_html / "notebooks" / f"{notebook.stem}.html").read_text()
+        assert "_static/segcourse.css" in page, notebook.name
 
 
 def test_no_page_loads_anything_from_another_host(book_html):
