@@ -10,7 +10,9 @@ of the book served from 127.0.0.1 and checks what a reader would meet:
 - every math element is typeset by the site's own MathJax (no raw TeX left);
 - every "Show solution" toggle opens and shows its code;
 - every slider of every demo changes the figure and its label, and moving it
-  back brings the first figure back (a slider over a frozen plot misleads).
+  back brings the first figure back (a slider over a frozen plot misleads);
+- no cell output scrolls sideways and no word breaks inside a table cell at
+  100 % zoom in a 1280 px window.
 
 ``check_book`` takes an HTML folder and returns what it found, so the second
 test can run it on a tampered copy and confirm the checks do fire.
@@ -186,6 +188,41 @@ _SET_SLIDER = """(input, value) => {
 
 # --- the checker -----------------------------------------------------------------
 
+# What a reader at 100 % zoom cannot see: output text cut off behind a
+# horizontal scroll bar, and words broken across lines inside table cells.
+_LAYOUT = r"""() => {
+    const wide = [...document.querySelectorAll('div.cell_output pre, div.output pre')]
+        .filter((e) => e.scrollWidth > e.clientWidth + 1)
+        .map((e) => e.textContent.trim().slice(0, 60));
+    const broken = [];
+    for (const cell of document.querySelectorAll('.bd-article table td, .bd-article table th')) {
+        const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+        let node;
+        while ((node = walker.nextNode())) {
+            if (node.parentElement.closest('mjx-container')) continue;
+            const words = /[^\s\u2010-]+/g;
+            let word;
+            while ((word = words.exec(node.data))) {
+                const range = document.createRange();
+                range.setStart(node, word.index);
+                range.setEnd(node, word.index + word[0].length);
+                const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+                if (lines.size > 1) broken.push(word[0]);
+            }
+        }
+    }
+    return {wide, broken};
+}"""
+
+
+def _check_layout(page, name, report):
+    found = page.evaluate(_LAYOUT)
+    for text in found["wide"]:
+        report.problems.append(f"{name}: a cell output scrolls sideways: {text!r}")
+    for word in found["broken"]:
+        report.problems.append(f"{name}: a word is broken across lines in a table: {word!r}")
+
+
 def _check_math(page, name, report):
     if page.locator(".math").count() == 0:
         return
@@ -360,6 +397,7 @@ def _check_page(context, origin, name, report):
         _check_math(page, name, report)
         _check_solutions(page, name, report)
         _check_demos(page, name, report)
+        _check_layout(page, name, report)
         page.wait_for_load_state("networkidle", timeout=5_000)
     except Exception as error:  # report the page, go on with the rest
         problems.append(f"{name}: check aborted: {type(error).__name__}: {error}")
@@ -402,7 +440,11 @@ _TAMPER = """
   setTimeout(function () { throw new Error('tampered page error'); }, 0);
 })();
 </script>
-<style>details .cell_input { display: none !important; }</style>
+<style>details .cell_input { display: none !important; }
+div.cell_output pre { white-space: pre !important; }</style>
+<div class="cell_output"><pre>tampered output {wide}</pre></div>
+<div class="bd-article"><table style="width:3em">
+<tr><td style="word-break:break-all">incomprehensibilities</td></tr></table></div>
 """
 
 
@@ -413,7 +455,8 @@ def test_browser_check_catches_a_frozen_slider_and_external_request(book_html, t
     page = copy / CHAPTER_ONE
     text = page.read_text()
     assert "segcourse-demo" in text and "Show solution" in text
-    page.write_text(text.replace("</body>", _TAMPER + "</body>", 1))
+    tamper = _TAMPER.replace("{wide}", "of a line far wider than the column " * 8)
+    page.write_text(text.replace("</body>", tamper + "</body>", 1))
     (copy / "index.html").unlink()  # a linked page that is gone: HTTP 404
 
     report = check_book(copy, [CHAPTER_ONE, "index.html"], browser=browser)
@@ -426,6 +469,8 @@ def test_browser_check_catches_a_frozen_slider_and_external_request(book_html, t
     assert re.search(r"solution toggle #0 did not show its code", found), found
     assert "index.html: HTTP 404" in found, found
     assert re.search(r"math element #\d+ .* was not typeset", found), found
+    assert "a cell output scrolls sideways: 'tampered output" in found, found
+    assert "broken across lines in a table: 'incomprehensibilities'" in found, found
     # The label still moves: only the figure is reported for the frozen slider.
     assert "but its label stayed" not in found, found
 
