@@ -55,8 +55,9 @@ def fingerprint() -> str:
         digest.update(path.read_bytes() if path.is_file() else b"<missing>")
         digest.update(b"\0")
     digest.update(sys.version.encode())
-    packages = sorted(f"{d.metadata['Name']}=={d.version}".lower()
-                      for d in metadata.distributions())
+    # a set: an editable install can be listed twice (its .egg-info in the working folder)
+    packages = sorted({f"{d.metadata['Name']}=={d.version}".lower()
+                       for d in metadata.distributions()})
     digest.update("\n".join(packages).encode())
     return digest.hexdigest()
 
