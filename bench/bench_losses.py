@@ -1,6 +1,12 @@
 """Forward + backward time of each segcourse loss against its MONAI counterpart.
 
 A batch of 8 x 4 x 256 x 256 logits (float32, CPU) with random integer targets.
+The one-channel (sigmoid) losses are timed twice: with torch's integer mask
+``(N, H, W)`` and with the float target of the logits' shape that MONAI and
+``BCEWithLogitsLoss`` take (hard 0/1 labels, then soft labels in [0, 1]).
+The last rows time a float16 and a bfloat16 batch (computed in float32)
+against the same reference in float32.
+
 Every pair is timed in the same run, interleaved, and the table gives the
 fastest of several repeats (the least disturbed by other processes on a
 shared machine) and the ratio segcourse / reference (the goal: at most 1,
@@ -36,10 +42,12 @@ def _cases():
     binary_logits = torch.randn((n, 1, h, w), generator=generator)
     binary_target = torch.randint(0, 2, (n, h, w), generator=generator)
     binary_float = binary_target.unsqueeze(1).float()
+    binary_soft = torch.rand((n, 1, h, w), generator=generator)
 
     monai_focal = ml.FocalLoss(use_softmax=True, to_onehot_y=True, gamma=2.0)
     monai_binary_focal = ml.FocalLoss(use_softmax=False, gamma=2.0, alpha=0.25)
     monai_dice = ml.DiceLoss(softmax=True, to_onehot_y=True)
+    monai_dice_sigmoid = ml.DiceLoss(sigmoid=True)
     monai_tversky = ml.TverskyLoss(softmax=True, to_onehot_y=True)
     monai_dice_ce = ml.DiceCELoss(softmax=True, to_onehot_y=True)
     monai_boundary = ml.BoundaryLoss(softmax=True, to_onehot_y=True, include_background=False)
@@ -56,9 +64,21 @@ def _cases():
         ("binary_focal_loss", "monai FocalLoss(sigmoid)", binary_logits,
          lambda x: losses.binary_focal_loss(x, binary_target),
          lambda x: monai_binary_focal(x, binary_float)),
+        ("binary_focal_loss (float 0/1)", "monai FocalLoss(sigmoid)", binary_logits,
+         lambda x: losses.binary_focal_loss(x, binary_float),
+         lambda x: monai_binary_focal(x, binary_float)),
+        ("binary_focal_loss (soft)", "monai FocalLoss(sigmoid)", binary_logits,
+         lambda x: losses.binary_focal_loss(x, binary_soft),
+         lambda x: monai_binary_focal(x, binary_soft)),
         ("dice_loss", "monai DiceLoss", logits,
          lambda x: losses.dice_loss(x, target),
          lambda x: monai_dice(x, target_channel)),
+        ("dice_loss (1 channel, float)", "monai DiceLoss(sigmoid)", binary_logits,
+         lambda x: losses.dice_loss(x, binary_float),
+         lambda x: monai_dice_sigmoid(x, binary_float)),
+        ("dice_loss (1 channel, soft)", "monai DiceLoss(sigmoid)", binary_logits,
+         lambda x: losses.dice_loss(x, binary_soft),
+         lambda x: monai_dice_sigmoid(x, binary_soft)),
         ("tversky_loss", "monai TverskyLoss", logits,
          lambda x: losses.tversky_loss(x, target),
          lambda x: monai_tversky(x, target_channel)),
@@ -68,6 +88,12 @@ def _cases():
         ("BoundaryLoss (maps per call)", "monai BoundaryLoss", logits,
          lambda x: boundary(x, target),
          lambda x: monai_boundary(x, target_channel)),
+        ("cross_entropy float16", "torch F.cross_entropy fp32", logits.half(),
+         lambda x: losses.cross_entropy(x, target),
+         lambda x: F.cross_entropy(x.float(), target)),
+        ("dice_loss bfloat16", "monai DiceLoss fp32", logits.bfloat16(),
+         lambda x: losses.dice_loss(x, target),
+         lambda x: monai_dice(x.float(), target_channel)),
     ]
 
 
@@ -82,8 +108,8 @@ def main() -> list[dict]:
     """Time every pair and print the table; returns the rows."""
     warnings.filterwarnings("ignore", module="monai")
     rows = []
-    print(f"Loss forward + backward on a {' x '.join(map(str, SHAPE))} float32 batch "
-          f"(CPU, {torch.get_num_threads()} threads, best of {REPEATS})")
+    print(f"Loss forward + backward on a {' x '.join(map(str, SHAPE))} batch, float32 "
+          f"unless named (CPU, {torch.get_num_threads()} threads, best of {REPEATS})")
     header = f"{'segcourse':<30} {'ms':>8}   {'reference':<26} {'ms':>8}   {'ratio':>6}"
     print(header)
     print("-" * len(header))

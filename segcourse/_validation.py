@@ -13,7 +13,9 @@ errors, never a quiet wrong answer.
 
 from __future__ import annotations
 
+import functools
 import numbers
+import sys
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -35,17 +37,21 @@ __all__ = [
 ]
 
 
+@functools.cache
+def _numpy_dtypes(torch) -> frozenset:
+    """The torch dtypes that ``Tensor.numpy()`` converts as they are."""
+    return frozenset({torch.bool, torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64,
+                      torch.uint16, torch.uint32, torch.uint64, torch.float16, torch.float32,
+                      torch.float64, torch.complex64, torch.complex128})
+
+
 def describe(value) -> str:
     """Short description of ``value`` for error messages."""
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape} and dtype {value.dtype}"
-    try:  # torch tensors, without importing torch here
-        import torch
-
-        if isinstance(value, torch.Tensor):
-            return f"a tensor of shape {tuple(value.shape)} and dtype {value.dtype}"
-    except ImportError:  # pragma: no cover - torch is a dependency
-        pass
+    torch = sys.modules.get("torch")  # torch tensors, without importing torch here
+    if torch is not None and isinstance(value, torch.Tensor):
+        return f"a tensor of shape {tuple(value.shape)} and dtype {value.dtype}"
     text = repr(value)
     if len(text) > 60:
         text = text[:57] + "..."
@@ -67,19 +73,29 @@ def argument_error(name: str, expected: str, got, *, type_error: bool = False):
 
 
 def to_numpy(value, name: str) -> np.ndarray:
-    """Return ``value`` as a numpy array; accepts arrays, torch tensors (any device).
+    """Return ``value`` as a numpy array; accepts arrays, torch tensors (any device, any dtype).
 
     Lists and tuples are accepted too. Other types raise ``TypeError``.
+
+    Tensors of a dtype numpy lacks are widened without loss: ``bfloat16`` and
+    the ``float8`` types become float32 (which holds each of their values
+    exactly), ``complex32`` becomes complex64. float16 stays float16.
+
+    >>> import torch
+    >>> to_numpy(torch.tensor([0.5, 2.0], dtype=torch.bfloat16), "x")
+    array([0.5, 2. ], dtype=float32)
     """
     if isinstance(value, np.ndarray):
         return value
-    try:
-        import torch
-
-        if isinstance(value, torch.Tensor):
-            return value.detach().cpu().numpy()
-    except ImportError:  # pragma: no cover
-        pass
+    torch = sys.modules.get("torch")  # a tensor exists only once torch is imported
+    if torch is not None and isinstance(value, torch.Tensor):
+        tensor = value.detach().cpu()
+        if tensor.dtype not in _numpy_dtypes(torch):
+            if tensor.is_floating_point():
+                tensor = tensor.float()
+            elif tensor.is_complex():
+                tensor = tensor.to(torch.complex64)
+        return tensor.numpy()
     if isinstance(value, (list, tuple)) or isinstance(value, (numbers.Number, np.generic)):
         return np.asarray(value)
     raise argument_error(name, "a numpy array or a torch tensor", type(value).__name__,
@@ -161,7 +177,8 @@ def check_mask(value, name: str, *, ndims: Sequence[int] | None = None) -> np.nd
     """Return ``value`` as a boolean mask.
 
     Boolean arrays pass. Integer or float arrays holding only 0 and 1 are
-    accepted as masks; any other value is an error (a label map is not a mask).
+    accepted as masks; any other value is an error (a label map is not a mask),
+    whose message says how to convert a 0/255 mask read from an image file.
     """
     array = to_numpy(value, name)
     if ndims is not None:
@@ -170,8 +187,12 @@ def check_mask(value, name: str, *, ndims: Sequence[int] | None = None) -> np.nd
         return array
     if array.dtype.kind in "iuf":
         if array.size and not np.isin(array, (0, 1)).all():
+            values = np.unique(array)
+            hint = ""
+            if values.size == 2 and values[0] == 0:  # 0/255 from an 8-bit image file
+                hint = f" (for a mask stored as 0 and {values[1].item():g}, pass `{name} > 0`)"
             raise argument_error(name, "a boolean mask (or an array of 0 and 1)",
-                                 f"values {np.unique(array)[:6].tolist()}")
+                                 f"values {values[:6].tolist()}{hint}")
         return array.astype(bool)
     raise argument_error(name, "a boolean mask", array, type_error=True)
 
@@ -189,8 +210,12 @@ def check_label_map(value, name: str, *, num_classes: int | None = None,
         array = array.astype(np.int64)
     elif array.dtype.kind == "f":
         if not np.all(np.isfinite(array)) or not np.all(array == np.round(array)):
+            hint = ""
+            if array.size and np.all((array >= 0) & (array <= 1)):
+                hint = (" in [0, 1] (probabilities? threshold them, `probs > 0.5`, or take "
+                        "the most likely class, `probs.argmax(1)`)")
             raise argument_error(name, "an integer label map", "a float array with non-integer "
-                                 "values")
+                                 f"values{hint}")
         array = array.astype(np.int64)
     elif array.dtype.kind not in "iu":
         raise argument_error(name, "an integer label map", array, type_error=True)

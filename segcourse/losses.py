@@ -10,6 +10,25 @@ options are keyword-only; ``ignore_index=-100`` marks target pixels that count
 nowhere; ``reduction`` is ``"mean"``, ``"sum"`` or ``"none"``. Each functional
 form has an :class:`torch.nn.Module` twin that takes the same keyword options.
 
+The one-channel (sigmoid) losses also take the target of ``BCEWithLogitsLoss``
+and torchvision's ``sigmoid_focal_loss``: a float tensor of the shape of
+``logits`` ``(N, 1, ...)`` holding foreground probabilities in [0, 1] (soft
+labels included); on hard labels it gives the value of the integer form.
+
+Precision (automatic mixed precision): with float16 or bfloat16 logits every
+loss computes in float32, as autocast does for torch's own losses and for
+softmax: a sum over one 256 x 256 image already passes float16's maximum of
+65504, and bfloat16 keeps only 8 bits of a sum. The result is then float32
+(what ``torch.autocast`` users get from ``F.cross_entropy``); the gradient
+flows back to the logits in their own dtype. float32 and float64 logits are
+computed and returned in their own precision.
+
+Likely slips: probabilities passed where logits are expected (softmax applied
+twice) give a :class:`ProbabilitiesWarning` (softmax losses, ``C >= 2``; a
+one-channel input cannot be told apart), and a one-hot target, a 0/255 mask
+or a float target of the wrong shape gives an error that says how to convert
+it (``target.argmax(1)``, ``target > 0``, ``target.unsqueeze(1)``).
+
 - :func:`cross_entropy` / :class:`CrossEntropyLoss` (+ label smoothing,
   Szegedy et al. 2016; + class weights, :func:`class_weights`)
 - :func:`focal_loss` / :class:`FocalLoss` (softmax) and
@@ -49,8 +68,10 @@ from segcourse._validation import (
     check_positive_int,
     describe,
 )
+from segcourse._warnings import ProbabilitiesWarning, warn
 
 __all__ = [
+    "ProbabilitiesWarning",
     "cross_entropy",
     "class_weights",
     "focal_loss",
@@ -104,6 +125,57 @@ def _check_ignore_index(ignore_index):
     return check_int(ignore_index, "ignore_index", allow_none=True)
 
 
+def _compute_dtype(logits: torch.Tensor) -> torch.dtype:
+    """The precision a loss computes in: float32 for float16, bfloat16 (and float8) logits."""
+    return logits.dtype if logits.dtype in (torch.float32, torch.float64) else torch.float32
+
+
+def _upcast(logits: torch.Tensor) -> torch.Tensor:
+    """``logits`` in :func:`_compute_dtype`: a sum over a 256 x 256 image passes float16's
+    maximum of 65504, and bfloat16 keeps only 8 bits of a sum. Autocast does the same
+    for torch's own losses and for softmax."""
+    dtype = _compute_dtype(logits)
+    return logits if logits.dtype == dtype else logits.to(dtype)
+
+
+def _looks_like_probabilities(values: torch.Tensor) -> torch.Tensor:
+    """A 0-d bool tensor: every value in [0, 1] and every pixel summing to 1 over dim 0."""
+    tolerance = 1e-3 if values.dtype in (torch.float32, torch.float64) else 2e-2
+    low, high = torch.aminmax(values)
+    sums = values.sum(dim=0, dtype=torch.float32)
+    return (low >= 0) & (high <= 1) & ((sums - 1).abs().amax() <= tolerance)
+
+
+def _warn_if_probabilities(logits: torch.Tensor) -> None:
+    """Warn when softmax-based losses get probabilities (a likely slip) instead of logits.
+
+    A few pixels of the first image are tested first, so that real logits cost
+    almost nothing; only when they pass is the whole batch tested.
+    """
+    if logits.shape[1] < 2 or logits.numel() == 0:
+        return
+    with torch.no_grad():
+        channels = logits.shape[1]
+        first = logits[0].reshape(channels, -1)[:, :64]
+        if first.numel() == 0 or not bool(_looks_like_probabilities(first)):
+            return
+        every = logits.detach().movedim(1, 0).reshape(channels, -1)
+        if not bool(_looks_like_probabilities(every)):
+            return
+    warn("`logits` look like probabilities: every value is in [0, 1] and every pixel sums "
+         "to 1 over the channel axis. The losses apply softmax themselves; pass the raw "
+         "network outputs (logits), not softmax(logits).", ProbabilitiesWarning)
+
+
+def _one_hot_hint(target, logits) -> str:
+    if logits.shape[1] >= 2 and tuple(target.shape) == tuple(logits.shape):
+        return (", not a one-hot or probability map of the shape of `logits` (convert one "
+                "with `target.argmax(1)`)")
+    if tuple(target.shape) == (logits.shape[0], 1, *logits.shape[2:]):
+        return " (drop the channel axis with `target.squeeze(1)`)"
+    return ""
+
+
 def _check_target(target, logits: torch.Tensor, ignore_index: int | None, *,
                   num_classes: int | None = None) -> tuple[torch.Tensor, bool]:
     """Check ``target`` against ``logits``.
@@ -115,16 +187,21 @@ def _check_target(target, logits: torch.Tensor, ignore_index: int | None, *,
     if not isinstance(target, torch.Tensor):
         raise argument_error("target", "a torch tensor of class indices",
                              type(target).__name__, type_error=True)
+    expected = (logits.shape[0], *logits.shape[2:])
     if target.dtype == torch.bool:
         target = target.long()
     elif target.is_floating_point() or target.is_complex():
         # Float targets are class probabilities for torch; here they are an error.
-        raise argument_error("target", "an integer tensor of class indices", target)
-    expected = (logits.shape[0], *logits.shape[2:])
+        hint = _one_hot_hint(target, logits)
+        if not hint:
+            hint = (" (a float map of whole class numbers converts with `target.long()`)"
+                    if tuple(target.shape) == expected else "")
+        raise argument_error("target", f"an integer tensor of class indices of shape (N, ...) "
+                             f"= {expected}{hint}", target)
     if tuple(target.shape) != expected:
         raise argument_error(
             "target", f"a tensor of shape (N, ...) = {expected} to match `logits` of shape "
-            f"{tuple(logits.shape)}", target)
+            f"{tuple(logits.shape)}{_one_hot_hint(target, logits)}", target)
     if target.device != logits.device:
         raise argument_error("target", f"on the device of `logits` ({logits.device})",
                              f"a tensor on {target.device}")
@@ -144,11 +221,83 @@ def _check_target(target, logits: torch.Tensor, ignore_index: int | None, *,
                 allowed = f"class indices in [0, {num_classes - 1}]"
                 if ignore_index is not None:
                     allowed += f" or ignore_index={ignore_index}"
-                raise argument_error("target", allowed, f"the value {value}")
+                hint = " (a mask stored as 0 and 255: pass `target > 0`)" if (
+                    num_classes == 2 and value == 255) else ""
+                raise argument_error("target", allowed, f"the value {value}{hint}")
             ignored = True  # every value out of range is ignore_index
         elif ignore_index is not None and low <= ignore_index <= high:
             ignored = bool((target == ignore_index).any())
     return target, ignored
+
+
+class _BinaryTarget:
+    """The target of a one-channel loss, as :func:`_check_binary_target` reads it.
+
+    ``labels``: ``(N, ...)``, int64 class indices (``soft=False``) or foreground
+    probabilities in the compute dtype (``soft=True``); ``ignored``: whether
+    some pixel equals ``ignore_index``; ``keep_channel``: the target had the
+    logits' shape ``(N, 1, ...)``, so per-pixel losses keep that shape.
+    """
+
+    __slots__ = ("labels", "ignored", "soft", "keep_channel")
+
+    def __init__(self, labels, ignored, soft, keep_channel):
+        self.labels, self.ignored, self.soft, self.keep_channel = (labels, ignored, soft,
+                                                                   keep_channel)
+
+    def shape_like_target(self, loss: torch.Tensor) -> torch.Tensor:
+        return loss.unsqueeze(1) if self.keep_channel else loss
+
+
+def _check_binary_target(target, logits: torch.Tensor, ignore_index: int | None) -> _BinaryTarget:
+    """Check the target of a one-channel (sigmoid) loss.
+
+    Two conventions are accepted: torch's class indices (an integer or boolean
+    mask of shape ``(N, ...)``, values 0, 1 or ``ignore_index``), and the
+    convention of ``BCEWithLogitsLoss`` and torchvision's ``sigmoid_focal_loss``:
+    a target of the shape of ``logits`` ``(N, 1, ...)``, whose float values are
+    foreground probabilities in [0, 1] (soft labels) or ``ignore_index``.
+    Float targets stay float (``soft=True``), hard 0/1 values included: the
+    soft formulas give the value of the integer form on them.
+    """
+    if not isinstance(target, torch.Tensor):
+        raise argument_error("target", "a torch tensor (a mask of class indices, or foreground "
+                             "probabilities of the shape of `logits`)", type(target).__name__,
+                             type_error=True)
+    keep_channel = tuple(target.shape) == tuple(logits.shape)
+    if keep_channel:
+        target = target.squeeze(1)
+    if not (target.is_floating_point() or target.is_complex()):
+        labels, ignored = _check_target(target, logits, ignore_index, num_classes=2)
+        return _BinaryTarget(labels, ignored, False, keep_channel)
+    if not keep_channel or target.is_complex():
+        expected = (logits.shape[0], *logits.shape[2:])
+        hint = ""
+        if tuple(target.shape) == expected and target.is_floating_point():
+            hint = " (add the channel axis with `target.unsqueeze(1)`, or pass an integer mask)"
+        raise argument_error("target", f"an integer mask of shape (N, ...) = {expected}, or "
+                             f"foreground probabilities of the shape of `logits` "
+                             f"{tuple(logits.shape)}{hint}", target)
+    if target.device != logits.device:
+        raise argument_error("target", f"on the device of `logits` ({logits.device})",
+                             f"a tensor on {target.device}")
+    target = target.to(_compute_dtype(logits))
+    ignored = False
+    if target.numel():
+        low, high = torch.aminmax(target)
+        if ignore_index in (0, 1):
+            ignored = bool((target == ignore_index).any())
+        if not bool((low >= 0) & (high <= 1)):  # also when a value is NaN
+            bad = ~((target >= 0) & (target <= 1))
+            if ignore_index is not None:
+                bad &= target != ignore_index
+            if bool(bad.any()):
+                allowed = "foreground probabilities in [0, 1]"
+                if ignore_index is not None:
+                    allowed += f" or ignore_index={ignore_index}"
+                raise argument_error("target", allowed, f"the value {target[bad][0].item()}")
+            ignored = True
+    return _BinaryTarget(target, ignored, True, keep_channel)
 
 
 def _check_class_vector(value, name: str, num_classes: int | None,
@@ -244,9 +393,13 @@ def cross_entropy(logits, target, *, weight=None, ignore_index=-100, reduction="
     Parameters
     ----------
     logits : torch.Tensor
-        Raw scores of shape ``(N, C, ...)``.
+        Raw scores of shape ``(N, C, ...)``, any float dtype (float16 and
+        bfloat16 are computed in float32). Not probabilities: softmax outputs
+        give a :class:`ProbabilitiesWarning`.
     target : torch.Tensor
         Integer class indices of shape ``(N, ...)`` in ``0..C-1`` or ``ignore_index``.
+        A one-hot target ``(N, C, ...)`` is an error; convert it with
+        ``target.argmax(1)``.
     weight : sequence or torch.Tensor, optional
         Per-class weights :math:`w_c` (length ``C``, finite, ``>= 0``); see
         :func:`class_weights`. ``None`` weighs every class 1.
@@ -263,7 +416,9 @@ def cross_entropy(logits, target, *, weight=None, ignore_index=-100, reduction="
     Returns
     -------
     torch.Tensor
-        A scalar, or the per-pixel loss for ``reduction="none"``.
+        A scalar, or the per-pixel loss for ``reduction="none"``: float32 for
+        float16 or bfloat16 logits (as under ``torch.autocast``), otherwise the
+        dtype of ``logits``.
 
     Notes
     -----
@@ -292,6 +447,8 @@ def cross_entropy(logits, target, *, weight=None, ignore_index=-100, reduction="
     label_smoothing = check_number(label_smoothing, "label_smoothing", low=0.0, high=1.0)
     logits = _check_logits(logits)
     target, ignored = _check_target(target, logits, ignore_index)
+    _warn_if_probabilities(logits)
+    logits = _upcast(logits)
     num_classes = logits.shape[1]
     weight = _check_class_vector(weight, "weight", num_classes, logits)
 
@@ -342,7 +499,8 @@ def class_weights(target, *, num_classes=None, method="inverse", ignore_index=-1
     target : torch.Tensor or numpy.ndarray
         Integer label maps of shape ``(N, ...)``; the first axis indexes images
         (it matters for ``"median"`` only; a 1-D array is one image, so pass a
-        single 2-D map as ``target[None]``).
+        single 2-D map as ``target[None]``). Float tensors of any dtype
+        (float16, bfloat16) holding whole class numbers are accepted too.
     num_classes : int, optional
         Number of classes ``C``; ``None`` infers ``max(target) + 1``.
     method : {"inverse", "median", "effective"}, default "inverse"
@@ -356,8 +514,9 @@ def class_weights(target, *, num_classes=None, method="inverse", ignore_index=-1
     Returns
     -------
     torch.Tensor
-        Float32 weights of shape ``(C,)`` (on the device of ``target`` when it
-        is a tensor). A class with no pixel gets weight 0: it never appears as
+        Float32 weights of shape ``(C,)`` whatever the dtype of ``target``
+        (on the device of ``target`` when it is a tensor). A class with no
+        pixel gets weight 0: it never appears as
         a target, and no finite weight would be right for it.
 
     References
@@ -443,9 +602,11 @@ def focal_loss(logits, target, *, gamma=2.0, alpha=None, ignore_index=-100, redu
     ----------
     logits : torch.Tensor
         Raw scores of shape ``(N, C, ...)`` with ``C >= 2`` (for one channel use
-        :func:`binary_focal_loss`).
+        :func:`binary_focal_loss`); any float dtype, float16 and bfloat16
+        computed in float32. Softmax outputs give a :class:`ProbabilitiesWarning`.
     target : torch.Tensor
-        Integer class indices of shape ``(N, ...)``.
+        Integer class indices of shape ``(N, ...)``. A one-hot target
+        ``(N, C, ...)`` is an error; convert it with ``target.argmax(1)``.
     gamma : float, default 2.0
         Focusing parameter :math:`\gamma \ge 0`.
     alpha : sequence or torch.Tensor, optional
@@ -458,6 +619,7 @@ def focal_loss(logits, target, *, gamma=2.0, alpha=None, ignore_index=-100, redu
     Returns
     -------
     torch.Tensor
+        float32 for float16 or bfloat16 logits, otherwise the dtype of ``logits``.
 
     Notes
     -----
@@ -494,6 +656,8 @@ def focal_loss(logits, target, *, gamma=2.0, alpha=None, ignore_index=-100, redu
     logits = _check_logits(logits, min_channels=2,
                            hint=" (use binary_focal_loss for one channel)")
     target, ignored = _check_target(target, logits, ignore_index)
+    _warn_if_probabilities(logits)
+    logits = _upcast(logits)
     alpha = _check_class_vector(alpha, "alpha", logits.shape[1], logits)
 
     log_probs = torch.log_softmax(logits, dim=1)
@@ -520,26 +684,36 @@ def binary_focal_loss(logits, target, *, gamma=2.0, alpha=0.25, ignore_index=-10
                       reduction="mean"):
     r"""Sigmoid focal loss for a binary (one-channel) segmentation (Lin et al. 2017).
 
-    With :math:`p = \sigma(z)` and :math:`p_t = p` on foreground pixels
-    (:math:`y = 1`), :math:`1 - p` on background pixels:
+    With :math:`p = \sigma(z)`, the target :math:`y \in [0, 1]` and
+    :math:`p_t = p\,y + (1 - p)(1 - y)` (:math:`p` on foreground pixels,
+    :math:`1 - p` on background pixels):
 
     .. math::
 
-        \ell_i = -\alpha_t\,(1 - p_t)^{\gamma} \log p_t, \qquad
+        \ell_i = \alpha_t\,(1 - p_t)^{\gamma}\,
+                 \mathrm{BCE}(z_i, y_i), \qquad
         \alpha_t = \alpha\,y + (1 - \alpha)(1 - y)
 
-    This is the formula of torchvision's ``sigmoid_focal_loss``;
-    ``alpha=None`` drops the class weighting (:math:`\alpha_t = 1`).
-    ``reduction="mean"`` divides by the number of counted pixels, as
-    torchvision does (not by the sum of :math:`\alpha_t`).
+    with :math:`\mathrm{BCE}(z, y) = -y \log p - (1 - y) \log(1 - p)`, which is
+    :math:`-\log p_t` for hard labels. This is the formula of torchvision's
+    ``sigmoid_focal_loss``, soft labels included; ``alpha=None`` drops the
+    class weighting (:math:`\alpha_t = 1`). ``reduction="mean"`` divides by
+    the number of counted pixels, as torchvision does (not by the sum of
+    :math:`\alpha_t`).
 
     Parameters
     ----------
     logits : torch.Tensor
-        Raw foreground scores of shape ``(N, 1, ...)``.
+        Raw foreground scores of shape ``(N, 1, ...)``, any float dtype
+        (float16 and bfloat16 are computed in float32).
     target : torch.Tensor
-        Integer (or boolean) mask of shape ``(N, ...)`` with values 0, 1 or
-        ``ignore_index``.
+        Either torch's class indices: an integer (or boolean) mask of shape
+        ``(N, ...)`` (or ``(N, 1, ...)``) with values 0, 1 or ``ignore_index``;
+        or the convention of ``BCEWithLogitsLoss`` and torchvision's
+        ``sigmoid_focal_loss``: a float tensor of the shape of ``logits``
+        ``(N, 1, ...)`` with foreground probabilities in [0, 1] (soft labels)
+        or ``ignore_index``. A float target of shape ``(N, ...)`` is an error
+        (add the channel with ``target.unsqueeze(1)``).
     gamma : float, default 2.0
         Focusing parameter :math:`\gamma \ge 0`.
     alpha : float or None, default 0.25
@@ -547,14 +721,26 @@ def binary_focal_loss(logits, target, *, gamma=2.0, alpha=0.25, ignore_index=-10
         gets :math:`1 - \alpha`), or ``None`` for no class weighting.
     ignore_index : int or None, default -100
     reduction : {"mean", "sum", "none"}, default "mean"
-        ``"none"`` returns the per-pixel loss of shape ``(N, ...)``.
+        ``"none"`` returns the per-pixel loss of the shape of ``target``
+        (``(N, ...)``, or ``(N, 1, ...)`` for a target of the logits' shape).
+
+    Returns
+    -------
+    torch.Tensor
+        float32 for float16 or bfloat16 logits, otherwise the dtype of ``logits``.
 
     Notes
     -----
-    Limiting case: with ``gamma=0`` and ``alpha=None`` this is binary cross
-    entropy with logits. Stability: :math:`-\log p_t` and
-    :math:`\log(1 - p_t)` are both computed with ``logsigmoid`` of the signed
-    logit, and :math:`(1 - p_t)^\gamma = \exp(\gamma \log(1 - p_t))`.
+    Limiting case: with ``gamma=0`` and ``alpha=None`` this is
+    ``F.binary_cross_entropy_with_logits(logits, target)``, soft labels
+    included. A float target holding only 0 and 1 gives the value of the
+    integer mask (to float rounding). Stability: for an integer mask
+    :math:`-\log p_t` and :math:`\log(1 - p_t)` are both ``logsigmoid`` of
+    the signed logit, and :math:`(1 - p_t)^\gamma = \exp(\gamma \log(1 -
+    p_t))`; for a float target the cross entropy is torch's
+    ``binary_cross_entropy_with_logits`` and :math:`1 - p_t = y (1 - p) +
+    (1 - y) p` has no cancellation, floored at the smallest normal float for
+    ``gamma < 1`` so that the slope of :math:`(1 - p_t)^\gamma` stays finite.
 
     References
     ----------
@@ -571,23 +757,51 @@ def binary_focal_loss(logits, target, *, gamma=2.0, alpha=0.25, ignore_index=-10
     >>> bce = torch.nn.functional.binary_cross_entropy_with_logits(logits[:, 0], target.float())
     >>> torch.allclose(binary_focal_loss(logits, target, gamma=0.0, alpha=None), bce)
     True
+
+    Soft labels, in the shape of ``logits`` as ``BCEWithLogitsLoss`` takes them:
+
+    >>> soft = torch.tensor([[[0.9, 0.2]]])
+    >>> bce = torch.nn.functional.binary_cross_entropy_with_logits(logits, soft)
+    >>> torch.allclose(binary_focal_loss(logits, soft, gamma=0.0, alpha=None), bce)
+    True
     """
     ignore_index = _check_options(reduction, ignore_index)
     gamma = check_number(gamma, "gamma", low=0.0)
     alpha = check_number(alpha, "alpha", low=0.0, high=1.0, allow_none=True)
     logits = _check_logits(logits, min_channels=1, max_channels=1,
                            hint=" (use focal_loss for C >= 2)")
-    target, ignored = _check_target(target, logits, ignore_index, num_classes=2)
-
-    valid, safe_target = _valid_mask(target, ignore_index, ignored)
-    sign = 2.0 * safe_target.to(logits.dtype) - 1.0  # +1 foreground, -1 background
-    signed = logits[:, 0] * sign  # positive when the prediction agrees with the target
-    loss = -F.logsigmoid(signed)  # -log p_t
-    if gamma > 0:
-        loss = loss * torch.exp(gamma * F.logsigmoid(-signed))  # (1 - p_t)^gamma
-    if alpha is not None:
-        loss = loss * (0.5 + (alpha - 0.5) * sign)  # alpha or 1 - alpha
-    return _reduce_pixels(loss, valid, None, reduction)
+    binary = _check_binary_target(target, logits, ignore_index)
+    logits = _upcast(logits)
+    logit = logits[:, 0]
+    if binary.soft:
+        valid = None
+        labels = binary.labels
+        if binary.ignored:
+            valid = labels != ignore_index
+            labels = labels.masked_fill(~valid, 0.0)
+        loss = F.binary_cross_entropy_with_logits(logit, labels, reduction="none")
+        if gamma > 0:
+            # 1 - p_t = y (1 - p) + (1 - y) p: lerp is exact at its ends y = 0 and 1 and has
+            # no cancellation in between. Below gamma = 1 the slope of x^gamma is infinite
+            # at 0 (a confident, right pixel): the floor turns it into a zero gradient.
+            probs = torch.sigmoid(logit)
+            one_minus_pt = torch.lerp(probs, 1.0 - probs, labels)
+            if gamma < 1:
+                one_minus_pt = one_minus_pt.clamp(min=torch.finfo(one_minus_pt.dtype).tiny)
+            loss = loss * one_minus_pt.pow(gamma)
+        if alpha is not None:
+            loss = loss * ((1.0 - alpha) + (2.0 * alpha - 1.0) * labels)  # alpha_t
+    else:
+        valid, safe_target = _valid_mask(binary.labels, ignore_index, binary.ignored)
+        sign = 2.0 * safe_target.to(logits.dtype) - 1.0  # +1 foreground, -1 background
+        signed = logit * sign  # positive when the prediction agrees with the target
+        loss = -F.logsigmoid(signed)  # -log p_t
+        if gamma > 0:
+            loss = loss * torch.exp(gamma * F.logsigmoid(-signed))  # (1 - p_t)^gamma
+        if alpha is not None:
+            loss = loss * (0.5 + (alpha - 0.5) * sign)  # alpha or 1 - alpha
+    result = _reduce_pixels(loss, valid, None, reduction)
+    return binary.shape_like_target(result) if reduction == "none" else result
 
 
 # --------------------------------------------------------------------------
@@ -595,11 +809,14 @@ def binary_focal_loss(logits, target, *, gamma=2.0, alpha=0.25, ignore_index=-10
 # --------------------------------------------------------------------------
 
 
-def _overlap_terms(logits, target, ignore_index, ignored, include_background, batch):
+def _overlap_terms(logits, target, ignore_index, ignored, include_background, batch, *,
+                   squared=False):
     r"""Probabilities, target sizes and soft true positives per (image, class).
 
     Softmax for ``C >= 2`` (one-hot targets), sigmoid for one channel (the
-    target is the foreground mask). For ``C >= 2`` the one-hot target is never
+    target is the foreground mask, or foreground probabilities :math:`g` for a
+    float target, whose size is then :math:`\sum g^2` with ``squared=True``
+    and :math:`\sum g` otherwise). For ``C >= 2`` the one-hot target is never
     built: the true positives :math:`\sum_i p_{ic} g_{ic}` are the
     probabilities of each pixel's own class, summed per class, and the target
     sizes are class counts; this halves the memory traffic of the loss.
@@ -614,10 +831,12 @@ def _overlap_terms(logits, target, ignore_index, ignored, include_background, ba
         dims = [0, *dims]
     if logits.shape[1] == 1:
         probs = torch.sigmoid(logits)
-        one_hot = safe_target.unsqueeze(1).to(logits.dtype)
+        truth = safe_target.unsqueeze(1).to(logits.dtype)  # 0 at ignored pixels
         if keep is not None:
-            probs, one_hot = probs * keep, one_hot * keep
-        return probs, one_hot.sum(dim=dims), (probs * one_hot).sum(dim=dims), dims
+            probs = probs * keep
+        # a hard mask equals its square; soft labels do not
+        size = (truth * truth if squared and target.is_floating_point() else truth).sum(dim=dims)
+        return probs, size, (probs * truth).sum(dim=dims), dims
 
     probs = torch.softmax(logits, dim=1)
     if keep is not None:
@@ -637,6 +856,17 @@ def _overlap_terms(logits, target, ignore_index, ignored, include_background, ba
         probs = probs[:, 1:]
         true_positive, target_size = true_positive[..., 1:], target_size[..., 1:]
     return probs, target_size, true_positive, dims
+
+
+def _check_overlap_target(target, logits, ignore_index):
+    """The target of Dice and Tversky: class indices, or for one channel also a float
+    target of the logits' shape (foreground probabilities, soft labels included)."""
+    if logits.shape[1] == 1:
+        binary = _check_binary_target(target, logits, ignore_index)
+        return binary.labels, binary.ignored
+    target, ignored = _check_target(target, logits, ignore_index)
+    _warn_if_probabilities(logits)
+    return target, ignored
 
 
 def _reduce_scores(loss, reduction):
@@ -666,8 +896,16 @@ def dice_loss(logits, target, *, smooth=1e-5, squared=False, batch=False,
     ----------
     logits : torch.Tensor
         Raw scores of shape ``(N, C, ...)``; one channel means a binary task.
+        Any float dtype: float16 and bfloat16 are computed in float32, so the
+        sums over large images neither overflow nor round. Softmax outputs
+        give a :class:`ProbabilitiesWarning`.
     target : torch.Tensor
-        Integer class indices of shape ``(N, ...)`` (0/1 for one channel).
+        Integer class indices of shape ``(N, ...)`` (0/1 for one channel; a
+        one-hot target is an error, convert it with ``target.argmax(1)``). For
+        one channel also a float tensor of the shape of ``logits``: foreground
+        probabilities :math:`g \in [0, 1]` (soft labels), as MONAI and
+        ``BCEWithLogitsLoss`` take them; hard 0/1 values give the value of
+        the integer mask.
     smooth : float, default 1e-5
         :math:`s \ge 0`, added to numerator and denominator: a class absent
         from both target and prediction then scores loss 0, not 0/0.
@@ -685,11 +923,17 @@ def dice_loss(logits, target, *, smooth=1e-5, squared=False, batch=False,
         ``"none"`` returns the losses of shape ``(N, K)`` (``(K,)`` with
         ``batch=True``), ``K`` the number of classes counted.
 
+    Returns
+    -------
+    torch.Tensor
+        float32 for float16 or bfloat16 logits, otherwise the dtype of ``logits``.
+
     Notes
     -----
     Limiting cases: a perfect one-hot prediction has loss 0 for every class
     present; with ``smooth=0`` it equals :func:`tversky_loss` with
-    ``alpha=beta=0.5``.
+    ``alpha=beta=0.5``. Soft labels enter the sums as they are
+    (:math:`\sum g`, or :math:`\sum g^2` with ``squared=True``), as in MONAI.
 
     References
     ----------
@@ -711,11 +955,11 @@ def dice_loss(logits, target, *, smooth=1e-5, squared=False, batch=False,
     batch = _check_bool(batch, "batch")
     include_background = _check_bool(include_background, "include_background")
     logits = _check_logits(logits)
-    target, ignored = _check_target(target, logits, ignore_index,
-                           num_classes=2 if logits.shape[1] == 1 else None)
+    target, ignored = _check_overlap_target(target, logits, ignore_index)
+    logits = _upcast(logits)
 
     probs, target_size, intersection, dims = _overlap_terms(
-        logits, target, ignore_index, ignored, include_background, batch)
+        logits, target, ignore_index, ignored, include_background, batch, squared=squared)
     if squared:
         pred_size = (probs * probs).sum(dim=dims)
     else:
@@ -741,7 +985,10 @@ def tversky_loss(logits, target, *, alpha=0.5, beta=0.5, smooth=1e-5, batch=Fals
     Parameters
     ----------
     logits, target
-        As for :func:`dice_loss`.
+        As for :func:`dice_loss`: class indices, or for one channel also
+        foreground probabilities of the shape of ``logits`` (soft labels
+        :math:`g \in [0, 1]`, which enter :math:`TP`, :math:`FP` and
+        :math:`FN` as they are).
     alpha : float, default 0.5
         Weight :math:`\alpha \ge 0` of false positives.
     beta : float, default 0.5
@@ -749,6 +996,11 @@ def tversky_loss(logits, target, *, alpha=0.5, beta=0.5, smooth=1e-5, batch=Fals
         favours recall, which helps small structures.
     smooth, batch, include_background, ignore_index, reduction
         As for :func:`dice_loss`.
+
+    Returns
+    -------
+    torch.Tensor
+        float32 for float16 or bfloat16 logits, otherwise the dtype of ``logits``.
 
     Notes
     -----
@@ -777,8 +1029,8 @@ def tversky_loss(logits, target, *, alpha=0.5, beta=0.5, smooth=1e-5, batch=Fals
     batch = _check_bool(batch, "batch")
     include_background = _check_bool(include_background, "include_background")
     logits = _check_logits(logits)
-    target, ignored = _check_target(target, logits, ignore_index,
-                           num_classes=2 if logits.shape[1] == 1 else None)
+    target, ignored = _check_overlap_target(target, logits, ignore_index)
+    logits = _upcast(logits)
 
     probs, target_size, true_positive, dims = _overlap_terms(
         logits, target, ignore_index, ignored, include_background, batch)
@@ -815,7 +1067,9 @@ def signed_distance_map(target, *, num_classes=None, ignore_index=-100):
     Parameters
     ----------
     target : torch.Tensor or numpy.ndarray
-        Integer label maps of shape ``(N, ...)`` (2-D or 3-D images).
+        Integer label maps of shape ``(N, ...)`` (2-D or 3-D images); float
+        tensors of any dtype (float16, bfloat16) holding whole class numbers
+        are accepted too.
     num_classes : int, optional
         Number of classes ``C``; ``None`` infers ``max(target) + 1``.
     ignore_index : int or None, default -100
@@ -900,10 +1154,12 @@ def boundary_loss(logits, distance_maps, *, include_background=False, reduction=
     Parameters
     ----------
     logits : torch.Tensor
-        Raw scores of shape ``(N, C, ...)``.
+        Raw scores of shape ``(N, C, ...)``, any float dtype (float16 and
+        bfloat16 are computed in float32). Softmax outputs give a
+        :class:`ProbabilitiesWarning`.
     distance_maps : torch.Tensor
-        Float maps of the same shape, usually ``signed_distance_map(target,
-        num_classes=C)``.
+        Float maps of the same shape, any float dtype, usually
+        ``signed_distance_map(target, num_classes=C)`` (float32).
     include_background : bool, default False
         Kervadec et al. apply the loss to the foreground classes only; ``True``
         includes channel 0 (ignored for one channel).
@@ -911,6 +1167,11 @@ def boundary_loss(logits, distance_maps, *, include_background=False, reduction=
         ``"mean"`` averages over images, classes and pixels (as Kervadec et
         al. and MONAI's ``BoundaryLoss``); ``"none"`` returns the products of
         shape ``(N, K, ...)``.
+
+    Returns
+    -------
+    torch.Tensor
+        float32 for float16 or bfloat16 logits, otherwise the dtype of ``logits``.
 
     Notes
     -----
@@ -943,6 +1204,8 @@ def boundary_loss(logits, distance_maps, *, include_background=False, reduction=
     if not distance_maps.is_floating_point() or distance_maps.shape != logits.shape:
         raise argument_error("distance_maps", f"a float tensor of the shape of `logits` "
                              f"{tuple(logits.shape)}", distance_maps)
+    _warn_if_probabilities(logits)
+    logits = _upcast(logits)
     distance_maps = distance_maps.to(dtype=logits.dtype)
     if logits.shape[1] == 1:
         probs = torch.sigmoid(logits)
@@ -1229,7 +1492,12 @@ class BoundaryLoss(nn.Module):
     of shape ``(N, C, ...)`` or an integer ``target`` of shape ``(N, ...)``,
     whose maps it then computes with :func:`signed_distance_map` (on the CPU,
     with ``ignore_index``). So the module fits in a :class:`CompoundLoss`
-    beside losses that take class indices.
+    beside losses that take class indices. With one channel it also takes
+    the mask of ``BCEWithLogitsLoss``: a float target of the shape of
+    ``logits`` whose values are all 0, 1 (or ``ignore_index``) is a mask, not
+    distance maps (signed maps are negative inside each region, and reach
+    beyond 1 outside it); soft labels strictly between 0 and 1 have no
+    distance map and raise ``ValueError``.
 
     Examples
     --------
@@ -1249,22 +1517,48 @@ class BoundaryLoss(nn.Module):
         self.ignore_index = _check_ignore_index(ignore_index)
 
     def forward(self, logits, target):
-        if isinstance(target, torch.Tensor) and not target.is_floating_point():
+        if isinstance(target, torch.Tensor) and (not target.is_floating_point()
+                                                 or self._is_float_mask(logits, target)):
             target = self.distance_maps(logits, target)
         return boundary_loss(logits, target, include_background=self.include_background,
                              reduction=self.reduction)
+
+    def _is_float_mask(self, logits, target) -> bool:
+        """A one-channel float target of the logits' shape with values in [0, 1] (or
+        ignore_index): a mask or soft labels, never signed distance maps."""
+        if not (isinstance(logits, torch.Tensor) and logits.ndim >= 2 and logits.shape[1] == 1
+                and target.shape == logits.shape and target.numel()):
+            return False
+        inside = (target >= 0) & (target <= 1)
+        if self.ignore_index is not None:
+            inside |= target == self.ignore_index
+        return bool(inside.all())
 
     def distance_maps(self, logits, target):
         """Signed distance maps of an integer ``target``, shaped like ``logits``.
 
         Only the maps the loss uses are computed (not the background's when
-        ``include_background=False``); the others are left 0.
+        ``include_background=False``); the others are left 0. With one channel
+        ``target`` may also be a float mask of the shape of ``logits`` (values
+        0 and 1).
         """
         logits = _check_logits(logits)
         num_classes = logits.shape[1]
         binary = num_classes == 1
-        target, _ = _check_target(target, logits, self.ignore_index,
-                                  num_classes=2 if binary else None)
+        if binary:
+            read = _check_binary_target(target, logits, self.ignore_index)
+            target = read.labels
+            if read.soft:  # a float mask: hard labels only
+                hard = (target == 0) | (target == 1)
+                if self.ignore_index is not None:
+                    hard |= target == self.ignore_index
+                if not bool(hard.all()):
+                    raise argument_error("target", "a mask of 0 and 1 (or signed distance "
+                                         "maps): soft labels have no signed distance map",
+                                         "values strictly between 0 and 1")
+                target = target.long()
+        else:
+            target, _ = _check_target(target, logits, self.ignore_index)
         labels = target.detach().cpu().numpy()
         valid = np.ones(labels.shape, dtype=bool)
         if self.ignore_index is not None:
@@ -1274,7 +1568,7 @@ class BoundaryLoss(nn.Module):
         maps = _distance_maps(labels, valid, max(num_classes, 2), classes)
         if binary:  # the one channel is the foreground
             maps = maps[:, 1:]
-        return torch.as_tensor(maps, dtype=logits.dtype).to(logits.device)
+        return torch.as_tensor(maps, dtype=_compute_dtype(logits)).to(logits.device)
 
     def extra_repr(self):
         return (f"include_background={self.include_background}, reduction={self.reduction!r}, "

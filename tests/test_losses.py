@@ -285,6 +285,153 @@ def test_binary_focal_loss_limit_is_bce_and_ignores_pixels():
 
 
 # --------------------------------------------------------------------------
+# The binary losses speak torch's conventions: float targets of the logits' shape
+# --------------------------------------------------------------------------
+
+
+def torchvision_sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2.0):
+    """torchvision.ops.sigmoid_focal_loss(reduction="none"), written from its documented
+    definition (torchvision does not import beside this CPU torch): with p = sigmoid(x),
+    ce = BCE-with-logits(x, y), p_t = p y + (1 - p)(1 - y), loss = ce (1 - p_t)^gamma,
+    times alpha_t = alpha y + (1 - alpha)(1 - y) when alpha >= 0."""
+    p = torch.sigmoid(inputs)
+    ce = F.binary_cross_entropy_with_logits(inputs, targets, reduction="none")
+    p_t = p * targets + (1 - p) * (1 - targets)
+    loss = ce * ((1 - p_t) ** gamma)
+    if alpha >= 0:
+        loss = (alpha * targets + (1 - alpha) * (1 - targets)) * loss
+    return loss
+
+
+def binary_case(seed, *, soft=True, shape=(2, 1, 6, 5), dtype=torch.float64):
+    generator = torch.Generator().manual_seed(seed)
+    logits = 3.0 * torch.randn(shape, generator=generator, dtype=dtype)
+    if soft:
+        target = torch.rand(shape, generator=generator, dtype=dtype)
+    else:
+        target = torch.randint(0, 2, shape, generator=generator).to(dtype)
+    return logits, target
+
+
+def test_binary_focal_loss_takes_the_float_target_of_bce_with_logits():
+    # the issue's example: (N, 1, H, W) logits and a float target of the same shape
+    logits, target = binary_case(0, soft=False, shape=(2, 1, 8, 8), dtype=torch.float32)
+    value = binary_focal_loss(logits, target)
+    expected = torchvision_sigmoid_focal_loss(logits, target).mean()
+    torch.testing.assert_close(value, expected)
+    # the same hard labels as an integer mask (N, H, W) give the same value and gradient
+    ours, ours_grad = grad_of(binary_focal_loss, logits, target)
+    theirs, their_grad = grad_of(binary_focal_loss, logits, target[:, 0].long())
+    torch.testing.assert_close(ours, theirs)
+    torch.testing.assert_close(ours_grad, their_grad)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_binary_focal_loss_with_soft_labels_and_gamma_zero_is_bce(reduction):
+    for seed in range(3):
+        logits, target = binary_case(seed)
+        ours, ours_grad = grad_of(binary_focal_loss, logits, target, gamma=0.0, alpha=None,
+                                  reduction=reduction)
+        theirs, their_grad = grad_of(F.binary_cross_entropy_with_logits, logits, target,
+                                     reduction=reduction)
+        torch.testing.assert_close(ours, theirs)
+        torch.testing.assert_close(ours_grad, their_grad)
+        assert ours.shape == theirs.shape  # "none": the shape of the target, (N, 1, ...)
+
+
+@pytest.mark.parametrize("gamma", [0.0, 0.5, 1.0, 2.0, 3.5])
+@pytest.mark.parametrize("alpha", [None, 0.25, 0.8])
+def test_binary_focal_loss_with_soft_labels_matches_torchvision_formula(gamma, alpha):
+    for seed in range(3):
+        logits, target = binary_case(seed)
+        expected = torchvision_sigmoid_focal_loss(logits, target, gamma=gamma,
+                                                  alpha=-1 if alpha is None else alpha)
+        ours, ours_grad = grad_of(binary_focal_loss, logits, target, gamma=gamma, alpha=alpha,
+                                  reduction="none")
+        _, their_grad = grad_of(torchvision_sigmoid_focal_loss, logits, target, gamma=gamma,
+                                alpha=-1 if alpha is None else alpha)
+        torch.testing.assert_close(ours, expected)
+        torch.testing.assert_close(ours_grad, their_grad)
+        torch.testing.assert_close(BinaryFocalLoss(gamma=gamma, alpha=alpha)(logits, target),
+                                   expected.mean())
+
+
+def test_binary_focal_loss_soft_labels_stay_finite_and_ignore_pixels():
+    logits = torch.tensor([[[[1e4, -1e4, 30.0, 0.0]]]], dtype=torch.float32)
+    target = torch.tensor([[[[1.0, 0.0, 0.7, -100.0]]]])
+    for gamma in (0.25, 2.0):
+        value, gradient = grad_of(binary_focal_loss, logits, target, gamma=gamma,
+                                  reduction="none")
+        assert torch.isfinite(value).all() and torch.isfinite(gradient).all()
+        assert value[0, 0, 0, 3] == 0 and gradient[0, 0, 0, 3] == 0  # ignored
+        # confident and right: loss 0, no force
+        assert value[0, 0, 0, 0] == 0 and value[0, 0, 0, 1] == 0
+    keep = target != -100
+    torch.testing.assert_close(
+        binary_focal_loss(logits, target, gamma=0.0, alpha=None),
+        F.binary_cross_entropy_with_logits(logits[keep], target[keep]))
+
+
+def test_binary_targets_that_are_errors_say_how_to_convert():
+    logits = torch.zeros(2, 1, 4, 4)
+    with pytest.raises(ValueError, match="`target`.*unsqueeze\\(1\\)"):
+        binary_focal_loss(logits, torch.zeros(2, 4, 4))  # float, without the channel axis
+    with pytest.raises(ValueError, match="`target`.*\\[0, 1\\].*1.5"):
+        binary_focal_loss(logits, torch.full((2, 1, 4, 4), 1.5))
+    with pytest.raises(ValueError, match="`target`.*\\[0, 1\\].*nan"):
+        binary_focal_loss(logits, torch.full((2, 1, 4, 4), float("nan")))
+    png = torch.zeros(2, 4, 4, dtype=torch.uint8)
+    png[0, 0, 0] = 255
+    with pytest.raises(ValueError, match="`target`.*255.*`target > 0`"):
+        binary_focal_loss(logits, png)
+    torch.testing.assert_close(binary_focal_loss(logits, png > 0),
+                               binary_focal_loss(logits, (png > 0).long()))
+    with pytest.raises(ValueError, match="`target`.*\\[0, 1\\]"):
+        dice_loss(logits, torch.full((2, 1, 4, 4), -0.5))
+
+
+@pytest.mark.parametrize("squared", [False, True])
+@pytest.mark.parametrize("batch", [False, True])
+def test_one_channel_dice_and_tversky_take_soft_labels_like_monai(squared, batch):
+    for seed in range(3):
+        logits, target = binary_case(seed)
+        ours = dice_loss(logits, target, squared=squared, batch=batch, reduction="none")
+        monai = monai_losses.DiceLoss(sigmoid=True, squared_pred=squared, batch=batch,
+                                      reduction="none")
+        torch.testing.assert_close(ours, monai(logits, target).reshape(ours.shape))
+        for alpha, beta in ((0.5, 0.5), (0.3, 0.7)):
+            ours = tversky_loss(logits, target, alpha=alpha, beta=beta, batch=batch,
+                                reduction="none")
+            theirs = monai_losses.TverskyLoss(sigmoid=True, alpha=alpha, beta=beta, batch=batch,
+                                              reduction="none")(logits, target)
+            torch.testing.assert_close(ours, theirs.reshape(ours.shape))
+
+
+@pytest.mark.parametrize("loss", [dice_loss, tversky_loss, DiceLoss(), TverskyLoss()])
+def test_one_channel_overlap_losses_give_the_integer_value_on_hard_float_labels(loss):
+    logits, target = binary_case(4, soft=False)
+    target[0, 0, 0, 0] = -100.0  # ignored, in both forms
+    labels = target[:, 0].long()
+    torch.testing.assert_close(loss(logits, target), loss(logits, labels))
+    # an integer mask with the channel axis, (N, 1, ...), is read the same way
+    torch.testing.assert_close(loss(logits, labels.unsqueeze(1)), loss(logits, labels))
+
+
+def test_boundary_loss_module_takes_a_float_mask_and_refuses_soft_labels():
+    logits, target = binary_case(5, soft=False)
+    labels = target[:, 0].long()
+    torch.testing.assert_close(BoundaryLoss()(logits, target), BoundaryLoss()(logits, labels))
+    # genuine distance maps (negative inside) are still read as maps
+    maps = signed_distance_map(labels, num_classes=2)[:, 1:].double()
+    torch.testing.assert_close(BoundaryLoss()(logits, maps), boundary_loss(logits, maps))
+    with pytest.raises(ValueError, match="`target`.*soft labels"):
+        BoundaryLoss()(logits, torch.full_like(target, 0.3))
+    # and the compound of the binary losses runs on the float mask
+    compound = CompoundLoss([DiceLoss(), BinaryFocalLoss(), BoundaryLoss()])
+    torch.testing.assert_close(compound(logits, target), compound(logits, labels))
+
+
+# --------------------------------------------------------------------------
 # Dice and Tversky
 # --------------------------------------------------------------------------
 
@@ -720,6 +867,60 @@ def test_bad_targets_raise_value_errors_naming_target(loss):
         loss(logits, torch.zeros(2, 4, 4))
     with pytest.raises(TypeError, match="`target`"):
         loss(logits, np.zeros((2, 4, 4), dtype=np.int64))
+
+
+@pytest.mark.parametrize("loss", ALL_LOSSES)
+def test_a_one_hot_target_gets_an_error_that_says_how_to_convert(loss):
+    logits, target = random_case(2, num_classes=3, spatial=(4, 4), dtype=torch.float32)
+    one_hot = F.one_hot(target, 3).movedim(-1, 1)
+    for wrong in (one_hot, one_hot.float()):
+        with pytest.raises(ValueError, match="`target`.*one-hot.*target\\.argmax\\(1\\)"):
+            loss(logits, wrong)
+    torch.testing.assert_close(loss(logits, one_hot.argmax(1)), loss(logits, target))
+    # a float label map of whole class numbers: the error names the conversion too
+    with pytest.raises(ValueError, match="`target`.*target\\.long\\(\\)"):
+        loss(logits, target.float())
+    # and so does MONAI's (N, 1, ...) target
+    with pytest.raises(ValueError, match="`target`.*target\\.squeeze\\(1\\)"):
+        loss(logits, target.unsqueeze(1))
+
+
+PROBABILITY_LOSSES = [
+    cross_entropy, focal_loss, dice_loss, tversky_loss, CrossEntropyLoss(), FocalLoss(),
+    DiceLoss(), TverskyLoss(), CompoundLoss([DiceLoss(), CrossEntropyLoss()]),
+    lambda logits, target: boundary_loss(logits, signed_distance_map(target, num_classes=3)),
+]
+
+
+@pytest.mark.parametrize("loss", PROBABILITY_LOSSES)
+def test_probabilities_instead_of_logits_warn(loss):
+    logits, target = random_case(1, num_classes=3, spatial=(16, 16), dtype=torch.float32)
+    with pytest.warns(losses.ProbabilitiesWarning, match="`logits` look like probabilities"):
+        loss(torch.softmax(logits, dim=1), target)
+    for fine in (logits, torch.zeros_like(logits), torch.full_like(logits, 1 / 3 + 0.01)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            loss(fine, target)
+
+
+def test_probabilities_warning_is_shown_once_per_line_and_points_at_it():
+    logits, target = random_case(1, num_classes=3, spatial=(8, 8), dtype=torch.float32)
+    probs = torch.softmax(logits, dim=1)
+    criterion = DiceLoss()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")  # Python's own filter: once per location
+        for _ in range(3):
+            criterion(probs, target)  # through nn.Module.__call__
+    assert len(caught) == 1
+    assert caught[0].category is losses.ProbabilitiesWarning
+    assert caught[0].filename == __file__  # the user's line, not segcourse's or torch's
+    # half precision probabilities (sums within a float16 rounding of 1) warn too
+    with pytest.warns(losses.ProbabilitiesWarning):
+        cross_entropy(probs.half(), target)
+    # a one-channel (sigmoid) input cannot be told apart: no warning, as documented
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        binary_focal_loss(torch.sigmoid(logits[:, :1]), target.clamp(max=1))
 
 
 @pytest.mark.parametrize("loss", ALL_LOSSES + [binary_focal_loss])

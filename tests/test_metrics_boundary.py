@@ -15,6 +15,8 @@ from monai.metrics import (
 )
 
 from segcourse.metrics import (
+    PercentileWarning,
+    SingletonAxisWarning,
     average_surface_distance,
     hausdorff_distance,
     mask_boundary,
@@ -300,3 +302,120 @@ def test_cuda_tensors_are_accepted():
     assert hausdorff_distance(pred, target) == 2.0
     assert average_surface_distance(pred, target) == pytest.approx(8 / 10)
     assert surface_dice(pred, target, tolerance=1) == pytest.approx(8 / 10)
+
+
+# ---------------------------------------------------------------------------
+# Exact thresholds: a distance equal to the tolerance, a whole-numbered rank
+# ---------------------------------------------------------------------------
+
+def test_surface_dice_counts_a_distance_equal_to_the_tolerance_despite_rounding():
+    # the issue's example: two one-pixel masks 3 pixels apart, spacing 0.1, tolerance 0.3;
+    # 3 x 0.1 is 0.30000000000000004 in floating point, and the score was 0.0
+    pred, target = _single_pixels((8, 8), (2, 2), (2, 5))
+    pred_to_target, _ = surface_distances(pred, target, spacing=0.1)
+    assert pred_to_target[0] > 0.3  # the rounding the rule has to absorb
+    assert surface_dice(pred, target, tolerance=0.3, spacing=0.1) == 1.0
+    # MONAI counts it as within too
+    monai = compute_surface_dice(torch.from_numpy(pred)[None, None].float(),
+                                 torch.from_numpy(target)[None, None].float(),
+                                 class_thresholds=[0.3], spacing=0.1, include_background=True)
+    assert float(monai) == 1.0
+    # just below the distance, it is outside; anisotropic spacing and 3-D follow the rule
+    assert surface_dice(pred, target, tolerance=0.2999, spacing=0.1) == 0.0
+    pred, target = _single_pixels((3, 4, 6), (0, 1, 0), (1, 1, 3))  # (1, 0, 3) voxels apart
+    distance = math.hypot(1 * 0.7, 3 * 0.1)
+    assert surface_dice(pred, target, tolerance=math.hypot(0.7, 0.3), spacing=(0.7, 0.5, 0.1)) \
+        == 1.0
+    assert surface_dice(pred, target, tolerance=distance * (1 - 1e-6),
+                        spacing=(0.7, 0.5, 0.1)) == 0.0
+
+
+def _isolated_pixels():
+    """1001 isolated one-pixel objects and one target pixel: 1001 distinct-enough distances."""
+    pred = np.zeros((64, 64), bool)
+    pred[::2, ::2] = True
+    first = np.argwhere(pred)[:23]
+    pred[first[:, 0], first[:, 1]] = False
+    target = np.zeros((64, 64), bool)
+    target[63, 63] = True
+    return pred, target
+
+
+def test_hausdorff_percentile_at_a_whole_rank_is_that_order_statistic():
+    pred, target = _isolated_pixels()
+    distances, _ = surface_distances(pred, target)
+    assert distances.size == 1001
+    ordered = np.sort(distances)
+    # rank 99.9 * 1000 / 100 = 999: exactly the 1000th smallest distance; np.percentile
+    # (and so MONAI's torch.quantile) misses it by a rounding error here
+    assert np.percentile(distances, 99.9) != ordered[999]
+    assert hausdorff_distance(pred, target, percentile=99.9) == ordered[999]
+    assert hausdorff_distance(pred, target, percentile=100) == ordered[-1] == \
+        hausdorff_distance(pred, target)
+    assert hausdorff_distance(pred, target, percentile=50) == ordered[500]
+    # between two order statistics: linear interpolation, as np.percentile
+    assert hausdorff_distance(pred, target, percentile=99.95) == pytest.approx(
+        np.percentile(distances, 99.95), rel=1e-15)
+    # percentile 0 is the smallest distance of each direction (here the target's one)
+    assert hausdorff_distance(pred, target, percentile=0) == ordered[0]
+
+
+# ---------------------------------------------------------------------------
+# Ambiguous input and likely slips
+# ---------------------------------------------------------------------------
+
+BOUNDARY_SCORES = [
+    lambda p, t: mask_boundary(p),
+    surface_distances,
+    hausdorff_distance,
+    average_surface_distance,
+    lambda p, t: surface_dice(p, t, tolerance=1.0),
+]
+
+
+@pytest.mark.parametrize("score", BOUNDARY_SCORES)
+def test_an_axis_of_length_one_warns_and_names_the_axis(score):
+    pred, target = _masks_2x2_and_2x3()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        score(pred, target)
+    with pytest.warns(SingletonAxisWarning, match=r"shape \(1, 4, 6\): axis 0 has length 1"):
+        score(pred[None], target[None])
+    with pytest.warns(SingletonAxisWarning, match="axis 2"):
+        score(pred[:, :, None], target[:, :, None])
+    with pytest.warns(SingletonAxisWarning, match="axis 0"):
+        score(pred[1:2], target[1:2])  # a 2-D image one row high
+
+
+def test_a_volume_one_slice_deep_scores_differently_from_its_image():
+    # the documented reason for the warning: every pixel of the slice is on the surface
+    target = np.zeros((8, 8), bool)
+    target[1:7, 1:7] = True
+    pred = np.zeros((8, 8), bool)
+    pred[2:7, 1:7] = True
+    with pytest.warns(SingletonAxisWarning):
+        assert mask_boundary(target[None])[0].sum() == 36
+    assert mask_boundary(target).sum() == 20
+    with pytest.warns(SingletonAxisWarning):
+        as_volume = average_surface_distance(pred[None], target[None])
+    assert as_volume != average_surface_distance(pred, target)
+
+
+def test_a_percentile_written_as_a_fraction_warns():
+    pred, target = _masks_2x2_and_2x3()
+    with pytest.warns(PercentileWarning, match="percentile=0.95.*percentile=95"):
+        slip = hausdorff_distance(pred, target, percentile=0.95)
+    assert slip == 0.0  # what it silently returned: the smallest distance
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert hausdorff_distance(pred, target, percentile=95) == 2.0
+        for fine in (0, 1, 50, 100, None):
+            hausdorff_distance(pred, target, percentile=fine)
+
+
+def test_a_0_255_mask_gets_an_error_that_says_how_to_convert():
+    pred, target = _masks_2x2_and_2x3()
+    with pytest.raises(ValueError, match=r"`pred`.*values \[0, 255\].*`pred > 0`"):
+        hausdorff_distance(pred.astype(np.uint8) * 255, target)
+    assert hausdorff_distance(pred.astype(np.uint8) * 255 > 0, target) == \
+        hausdorff_distance(pred, target)

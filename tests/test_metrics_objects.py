@@ -15,6 +15,7 @@ from pycocotools.cocoeval import COCOeval
 
 from segcourse.metrics import (
     COCO_IOU_THRESHOLDS,
+    COCO_RECALL_THRESHOLDS,
     average_precision,
     iou_matrix,
     match_instances,
@@ -240,7 +241,8 @@ def test_perfect_missing_and_empty_predictions():
 
 @pytest.mark.parametrize("preds, targets, kwargs, error, match", [
     ([{"masks": np.zeros((2, 2), bool), "scores": [1.0]}], [{"masks": np.zeros((1, 2, 2), bool)}],
-     {}, ValueError, r"`preds\[0\]\['masks'\]` to be a 3-D array"),
+     {}, ValueError,
+     r"`preds\[0\]\['masks'\]` to be a stack of instance masks of shape \(K, H, W\).*mask\[None\]"),
     ([{"masks": np.zeros((1, 2, 2), bool)}], [{"masks": np.zeros((1, 2, 2), bool)}], {},
      ValueError, r"`preds\[0\]` to be a dict with the key 'scores'"),
     ([{"masks": np.zeros((1, 2, 2), bool), "scores": [1.0]}], [{"mask": 1}], {}, ValueError,
@@ -336,8 +338,11 @@ def _encode(masks):
     return mask_utils.encode(np.asfortranarray(masks.transpose(1, 2, 0).astype(np.uint8)))
 
 
-def _coco_stats(preds, targets, shape, max_detections):
-    """AP, AP50 and AP75 of pycocotools (NaN where it reports -1), or None without detections."""
+def _coco_stats(preds, targets, shape, max_detections, per_threshold=False):
+    """AP, AP50 and AP75 of pycocotools (NaN where it reports -1), or None without detections.
+
+    ``per_threshold=True``: the AP at each of COCO's ten IoU thresholds instead.
+    """
     labels = sorted({int(x) for t in targets for x in t["labels"]}
                     | {int(x) for p in preds for x in p["labels"]})
     dataset = {"images": [], "annotations": [], "categories": [{"id": c + 1} for c in labels]}
@@ -371,6 +376,8 @@ def _coco_stats(preds, targets, shape, max_detections):
         return float(values.mean()) if values.size else float("nan")
 
     thresholds = evaluation.params.iouThrs
+    if per_threshold:
+        return np.array([mean(precision[t]) for t in range(len(thresholds))])
     return (mean(precision), mean(precision[thresholds == 0.5]),
             mean(precision[thresholds == 0.75]))
 
@@ -401,3 +408,78 @@ def test_cuda_tensors_are_accepted():
     preds = [{"masks": masks[[0, 1, 3]], "scores": torch.tensor([0.9, 0.8, 0.7]).cuda()}]
     targets = [{"masks": masks[[0, 2]]}]
     assert average_precision(preds, targets) == pytest.approx(51 / 101)
+
+
+# ---------------------------------------------------------------------------
+# Exact thresholds: an IoU equal to the threshold matches
+# ---------------------------------------------------------------------------
+
+def _overlap(numerator, union=20):
+    """A target of `union` pixels and a prediction inside it of `numerator`: IoU exactly
+    numerator / union."""
+    return _row_masks(union, [(0, numerator)]), _row_masks(union, [(0, union)])
+
+
+@pytest.mark.parametrize("method", ["greedy", "hungarian"])
+def test_match_at_an_iou_equal_to_the_threshold(method):
+    for numerator in range(10, 21):
+        pred, target = _overlap(numerator)
+        threshold = numerator / 20  # 0.5, 0.55, ..., 1.0: the IoU as the user writes it
+        threshold = float(f"{threshold:.2f}")
+        assert match_instances(pred, target, iou_threshold=threshold,
+                               method=method).num_true_positives == 1, threshold
+        if numerator < 20:
+            assert match_instances(pred, target, iou_threshold=threshold + 1e-9,
+                                   method=method).num_true_positives == 0, threshold
+    pred, target = _overlap(3, union=5)
+    assert match_instances(pred, target, iou_threshold=0.6, method=method).pairs.tolist() == \
+        [[0, 0]]
+    pred, target = _overlap(7, union=10)
+    assert match_instances(pred, target, iou_threshold=0.7, method=method).pairs.tolist() == \
+        [[0, 0]]
+
+
+def test_ap_at_each_coco_threshold_agrees_with_pycocotools_on_the_boundary():
+    # ten images, one object each, predicted with an IoU of exactly 10/20, 11/20, ..., 19/20:
+    # each prediction sits exactly on one of COCO's thresholds 0.50, ..., 0.95
+    preds, targets = [], []
+    for numerator in range(10, 20):
+        pred, target = _overlap(numerator)
+        preds.append({"masks": pred, "scores": np.array([numerator / 20]),
+                      "labels": np.array([0])})
+        targets.append({"masks": target, "labels": np.array([0])})
+    result = mean_average_precision(preds, targets)
+    # at threshold i the 10 - i predictions with IoU >= t_i match, all ranked first: the
+    # precision is 1 at every recall point r <= (10 - i) / 10, 0 beyond
+    recall = np.array([(10 - i) / 10 for i in range(10)])
+    reached = (COCO_RECALL_THRESHOLDS[None, :] <= recall[:, None]).sum(axis=1)
+    np.testing.assert_allclose(result["ap"][:, 0], reached / 101, rtol=0, atol=1e-12)
+    theirs = _coco_stats(preds, targets, (1, 20), 100, per_threshold=True)
+    np.testing.assert_allclose(result["ap"][:, 0], theirs, rtol=0, atol=1e-12)
+    # pycocotools' recall point "0.70" is 0.7000000000000001: a recall of exactly 7/10
+    # does not reach it, there as here (threshold 0.65: 70 of the 101 points, not 71)
+    assert reached.tolist() == [101, 91, 81, 70, 61, 51, 41, 31, 21, 11]
+    expected = reached / 101
+    # the same at one threshold: the prediction of IoU exactly 0.75 counts at 0.75
+    assert average_precision(preds, targets, iou_threshold=0.75) == pytest.approx(expected[5])
+
+
+# ---------------------------------------------------------------------------
+# Likely slips: instance maps where (K, H, W) masks are expected
+# ---------------------------------------------------------------------------
+
+def test_map_given_an_instance_map_says_how_to_convert():
+    instance_map = np.array([[0, 1, 1, 0],
+                             [3, 3, 0, 0]])
+    masks = instance_map == np.unique(instance_map)[1:, None, None]  # the hint's conversion
+    targets = [{"masks": masks}]
+    with pytest.raises(ValueError, match=r"`preds\[0\]\['masks'\]`.*\(K, H, W\).*"
+                                         r"instance map.*np\.unique\(instance_map\)"):
+        mean_average_precision([{"masks": instance_map, "scores": np.ones(2)}], targets)
+    with pytest.raises(ValueError, match=r"`targets\[0\]\['masks'\]`.*instance map"):
+        mean_average_precision([{"masks": masks, "scores": np.ones(2)}],
+                               [{"masks": torch.from_numpy(instance_map)[None]}])
+    with pytest.raises(ValueError, match=r"mask\[None\]"):
+        mean_average_precision([{"masks": masks[0], "scores": np.ones(1)}], targets)
+    result = mean_average_precision([{"masks": masks, "scores": np.array([0.9, 0.8])}], targets)
+    assert result["map"] == 1.0

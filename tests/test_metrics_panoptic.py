@@ -237,3 +237,37 @@ def test_negative_void_label_is_rejected_up_front():
     panoptic = np.zeros((2, 2, 2), dtype=int)
     with pytest.raises(ValueError, match="`void_label`"):
         panoptic_quality(panoptic, panoptic, things=[1], stuff=[0], void_label=-1)
+
+
+# ---------------------------------------------------------------------------
+# Exact thresholds: IoU > 0.5, more than half on void
+# ---------------------------------------------------------------------------
+
+def test_an_iou_of_exactly_one_half_does_not_match():
+    # target thing: pixels 0..3 (4 pixels); prediction: pixels 0..1 (2 of them): IoU 2/4
+    target = _panoptic([1, 1, 1, 1, 0, 0, 0, 0], [1, 1, 1, 1, 0, 0, 0, 0])
+    half = _panoptic([1, 1, 0, 0, 0, 0, 0, 0], [3, 3, 0, 0, 0, 0, 0, 0])
+    result = panoptic_quality(half, target, things=[1], stuff=[0])
+    assert (result["tp"][1], result["fp"][1], result["fn"][1]) == (0, 1, 1)
+    overall, _ = _torchmetrics(half, target, [1], [0])  # torchmetrics: the same rule
+    assert result["pq"] == pytest.approx(float(overall[0]))
+    # three pixels on the object and one off it: IoU 3/5 > 1/2 matches
+    above = _panoptic([1, 1, 1, 0, 1, 0, 0, 0], [3, 3, 3, 0, 3, 0, 0, 0])
+    result = panoptic_quality(above, target, things=[1], stuff=[0])
+    assert (result["tp"][1], result["fp"][1], result["fn"][1]) == (1, 0, 0)
+    assert result["pq_per_class"][1] == pytest.approx(3 / 5)
+    # 50 of 100 on a larger object: still exactly one half, still no match
+    target = _panoptic([1] * 100 + [0] * 100, [1] * 100 + [0] * 100)
+    pred = _panoptic([1] * 50 + [0] * 150, [2] * 50 + [0] * 150)
+    assert panoptic_quality(pred, target, things=[1], stuff=[0])["tp"][1] == 0
+    overall, _ = _torchmetrics(pred, target, [1], [0])
+    assert panoptic_quality(pred, target, things=[1], stuff=[0])["pq"] == \
+        pytest.approx(float(overall[0]))
+
+
+def test_a_prediction_exactly_half_on_void_is_still_a_false_positive():
+    target = _panoptic([0, 0, 0, 0, 0, 0, 9, 9], [0] * 8)
+    half = _panoptic([0, 0, 0, 0, 1, 1, 1, 1], [0, 0, 0, 0, 2, 2, 2, 2])  # 2 of 4 on void
+    assert panoptic_quality(half, target, things=[1], stuff=[0], void_label=9)["fp"][1] == 1
+    most = _panoptic([0, 0, 0, 0, 0, 1, 1, 1], [0, 0, 0, 0, 0, 2, 2, 2])  # 2 of 3 on void
+    assert panoptic_quality(most, target, things=[1], stuff=[0], void_label=9)["fp"][1] == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 import warnings
 
@@ -11,6 +12,7 @@ import torch
 from sklearn import metrics as skm
 
 from segcourse.metrics import (
+    AmbiguousMaskWarning,
     ConfusionMatrix,
     accuracy,
     balanced_accuracy,
@@ -582,3 +584,233 @@ def test_streaming_update_rejects_a_single_image_read_as_a_batch():
         ConfusionMatrix(num_classes=2).update(image, image)
     accumulator = ConfusionMatrix(num_classes=2).update(image, image, batched=False)
     assert accumulator.num_images == 1
+
+
+# ---------------------------------------------------------------------------
+# ignore_index equal to a class index: that class gets no score
+# ---------------------------------------------------------------------------
+
+# target 0 0 1 1 2 2 1 2, pred 0 1 1 0 2 2 2 2, ignore_index=0: the counted pixels are
+# target 1 1 2 2 1 2 with pred 1 0 2 2 2 2. Class 1: TP 1, FP 0, FN 2; class 2: TP 3,
+# FP 1, FN 0; class 0 has no target pixel left and one pixel predicted as it.
+TARGET_I = np.array([0, 0, 1, 1, 2, 2, 1, 2])
+PRED_I = np.array([0, 1, 1, 0, 2, 2, 2, 2])
+
+
+def test_ignore_index_that_is_a_class_drops_that_class_from_every_average():
+    assert_same(iou(PRED_I, TARGET_I, ignore_index=0, average="none"), [nan, 1 / 3, 3 / 4])
+    assert_same(iou(PRED_I, TARGET_I, ignore_index=0), (1 / 3 + 3 / 4) / 2)
+    assert_same(dice(PRED_I, TARGET_I, ignore_index=0), (2 / 4 + 6 / 7) / 2)
+    # without the rule class 0 had a precision of 0/1 = 0 and pulled the mean down
+    assert_same(precision(PRED_I, TARGET_I, ignore_index=0, average="none"), [nan, 1, 3 / 4])
+    assert_same(precision(PRED_I, TARGET_I, ignore_index=0, average="weighted"),
+                (3 * 1 + 3 * 3 / 4) / 6)
+    # ... whatever zero_division says
+    assert_same(recall(PRED_I, TARGET_I, ignore_index=0, average="none", zero_division=0.0),
+                [nan, 1 / 3, 1])
+    assert_same(balanced_accuracy(PRED_I, TARGET_I, ignore_index=0, zero_division=0.0),
+                (1 / 3 + 1) / 2)
+    assert_same(specificity(PRED_I, TARGET_I, ignore_index=0, average="none"),
+                [nan, 3 / 3, 2 / 3])
+    # the pixel predicted as class 0 is still a miss: micro scores and accuracy keep it
+    assert_same(accuracy(PRED_I, TARGET_I, ignore_index=0), 4 / 6)
+    for score in (precision, recall, f1, dice):
+        assert_same(score(PRED_I, TARGET_I, ignore_index=0, average="micro"), 4 / 6)
+    assert confusion_matrix(PRED_I, TARGET_I, ignore_index=0).tolist() == \
+        [[0, 0, 0], [1, 1, 1], [0, 0, 3]]
+    streaming = ConfusionMatrix(ignore_index=0).update(PRED_I, TARGET_I, batched=False)
+    assert_same(streaming.iou(), (1 / 3 + 3 / 4) / 2)
+    assert_same(streaming.iou(reduce="per_image"), [(1 / 3 + 3 / 4) / 2])
+
+
+def test_ignore_index_class_rule_against_torchmetrics():
+    from torchmetrics.functional.classification import (
+        multiclass_f1_score,
+        multiclass_jaccard_index,
+    )
+
+    pred, target = torch.from_numpy(PRED_I), torch.from_numpy(TARGET_I)
+    # torchmetrics' Jaccard index leaves the ignored class out of its mean, as we do
+    assert iou(PRED_I, TARGET_I, ignore_index=0) == pytest.approx(
+        float(multiclass_jaccard_index(pred, target, num_classes=3, ignore_index=0)))
+    # its F1 averages the class in as 0 (the disagreement the docstrings state)
+    theirs = multiclass_f1_score(pred, target, num_classes=3, ignore_index=0, average="none")
+    assert theirs.tolist()[0] == 0.0
+    assert float(multiclass_f1_score(pred, target, num_classes=3, ignore_index=0)) == \
+        pytest.approx((0 + 2 / 4 + 6 / 7) / 3)
+    assert f1(PRED_I, TARGET_I, ignore_index=0) == pytest.approx((2 / 4 + 6 / 7) / 2)
+
+
+# ---------------------------------------------------------------------------
+# One mask, one score: bool, 0/1 and 0/255 masks
+# ---------------------------------------------------------------------------
+
+# TP = 3, FP = 1, FN = 1, TN = 1: foreground Dice 6/8; background Dice 2/4
+MASK_TARGET = np.array([[0, 1, 1], [0, 1, 1]], dtype=bool)
+MASK_PRED = np.array([[1, 1, 1], [0, 0, 1]], dtype=bool)
+FOREGROUND = {"precision": 3 / 4, "recall": 3 / 4, "specificity": 1 / 2, "f1": 6 / 8,
+              "dice": 6 / 8, "iou": 3 / 5}
+BACKGROUND = {"precision": 1 / 2, "recall": 1 / 2, "specificity": 3 / 4, "f1": 2 / 4,
+              "dice": 2 / 4, "iou": 1 / 3}
+AVERAGED = {"precision": precision, "recall": recall, "specificity": specificity, "f1": f1,
+            "dice": dice, "iou": iou}
+
+
+def _storages():
+    """The same masks as booleans, 0/1 integers, 0/255 uint8 (a PNG) and torch tensors."""
+    return {
+        "0/1": (MASK_PRED.astype(np.int64), MASK_TARGET.astype(np.int64)),
+        "0/255": (MASK_PRED.astype(np.uint8) * 255, MASK_TARGET.astype(np.uint8) * 255),
+        "0/1 tensor": (torch.from_numpy(MASK_PRED).long(), torch.from_numpy(MASK_TARGET).long()),
+    }
+
+
+@pytest.mark.parametrize("name", list(AVERAGED))
+def test_one_mask_one_score_or_a_warning(name):
+    score = AVERAGED[name]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert score(MASK_PRED, MASK_TARGET) == pytest.approx(FOREGROUND[name])
+    for storage, (pred, target) in _storages().items():
+        # integers without `average`: the label-map mean of background and foreground,
+        # and a warning that asks for `average`
+        with pytest.warns(AmbiguousMaskWarning, match="average='binary'|pred > 0"):
+            value = score(pred, target)
+        expected = (FOREGROUND[name] + BACKGROUND[name]) / 2
+        if name == "specificity" and storage == "0/255":
+            # 256 classes inferred: the 254 absent ones have specificity n/n = 1, not 0/0,
+            # and inflate the label-map mean even more
+            expected = (FOREGROUND[name] + BACKGROUND[name] + 254) / 256
+        assert value == pytest.approx(expected), storage
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert score(pred, target, average="macro") == pytest.approx(value)
+            assert score(np.asarray(pred) > 0, np.asarray(target) > 0) == \
+                pytest.approx(FOREGROUND[name])
+            if storage != "0/255":
+                assert score(pred, target, average="binary") == pytest.approx(FOREGROUND[name])
+
+
+def test_one_mask_one_score_matches_scikit_learn_on_the_foreground():
+    y_true, y_pred = MASK_TARGET.ravel().astype(int), MASK_PRED.ravel().astype(int)
+    assert dice(MASK_PRED, MASK_TARGET) == pytest.approx(skm.f1_score(y_true, y_pred))
+    assert iou(MASK_PRED.astype(int), MASK_TARGET.astype(int), average="binary") == \
+        pytest.approx(skm.jaccard_score(y_true, y_pred))
+    # scikit-learn's macro average is the label-map default, with the same value
+    with pytest.warns(AmbiguousMaskWarning):
+        assert dice(MASK_PRED.astype(int), MASK_TARGET.astype(int)) == pytest.approx(
+            skm.f1_score(y_true, y_pred, average="macro"))
+
+
+def test_two_class_warning_rules():
+    pred, target = MASK_PRED.astype(int), MASK_TARGET.astype(int)
+    with pytest.warns(AmbiguousMaskWarning, match="num_classes=2"):
+        dice(np.array([0, 1, 0]), np.array([0, 1, 1]), num_classes=2)
+    with pytest.warns(AmbiguousMaskWarning, match="only 0 and 1"):
+        dice(np.zeros(4, int), np.zeros(4, int))  # an empty integer mask
+    with pytest.warns(AmbiguousMaskWarning, match="only 0 and 255"):
+        # 255 as a void label with no ignore_index given: the warning helps there too
+        iou(np.array([0, 255, 0]), np.array([0, 255, 255]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        dice(pred, target, num_classes=3)  # declared label maps of 3 classes
+        dice(PRED_A, TARGET_A)  # three classes present
+        dice(np.array([0, 2, 0]), np.array([0, 2, 2]))  # classes 0 and 2 of a label map
+        dice(np.array([0, 255, 1]), np.array([0, 255, 255]))
+        iou(np.array([0, 1, 1, 255]), np.array([0, 1, 0, 255]), ignore_index=255,
+            average="binary")
+        # no `average` option, the same value whatever the storage
+        for storage, (p, t) in _storages().items():
+            assert accuracy(p, t) == pytest.approx(accuracy(MASK_PRED, MASK_TARGET)), storage
+            assert balanced_accuracy(p, t) == pytest.approx(
+                balanced_accuracy(MASK_PRED, MASK_TARGET)), storage
+            assert matthews_corrcoef(p, t) == pytest.approx(
+                matthews_corrcoef(MASK_PRED, MASK_TARGET)), storage
+
+
+def test_a_0_255_mask_beside_a_boolean_one_gets_an_error_that_converts():
+    png = MASK_TARGET.astype(np.uint8) * 255
+    with pytest.raises(ValueError, match=r"`target`.*num_classes=2.*255.*`target > 0`"):
+        dice(MASK_PRED, png)
+    with pytest.raises(ValueError, match=r"`pred`.*255.*`pred > 0`"):
+        dice(png, MASK_PRED.astype(int), num_classes=2)
+    assert dice(MASK_PRED, png > 0) == pytest.approx(6 / 8)
+
+
+def test_streaming_scores_follow_the_same_mask_rule():
+    batches = [(MASK_PRED[None], MASK_TARGET[None])] * 2
+    masks = ConfusionMatrix()
+    integers = ConfusionMatrix()
+    png = ConfusionMatrix()
+    for pred, target in batches:
+        masks.update(pred, target)
+        integers.update(pred.astype(int), target.astype(int))
+        png.update(pred.astype(np.uint8) * 255, target.astype(np.uint8) * 255)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert masks.dice() == pytest.approx(6 / 8)
+        assert integers.dice(average="binary") == pytest.approx(6 / 8)
+    for accumulator in (integers, png):
+        with pytest.warns(AmbiguousMaskWarning):
+            assert accumulator.dice() == pytest.approx((6 / 8 + 2 / 4) / 2)
+        with pytest.warns(AmbiguousMaskWarning):
+            accumulator.iou(reduce="mean_per_image")
+    fixed = ConfusionMatrix(num_classes=2).update(PRED_A[None, None] % 2, TARGET_A[None, None] % 2)
+    with pytest.warns(AmbiguousMaskWarning, match="num_classes=2"):
+        fixed.recall()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ConfusionMatrix().update(PRED_A[None, None], TARGET_A[None, None]).dice()
+
+
+# ---------------------------------------------------------------------------
+# Accumulators add up: merge, +, sum
+# ---------------------------------------------------------------------------
+
+def test_merged_accumulators_equal_one_accumulator_of_all_the_data():
+    rng = np.random.default_rng(11)
+    target = rng.integers(0, 4, size=(7, 5, 6))
+    pred = rng.integers(0, 4, size=(7, 5, 6))
+    target[5:] %= 3  # the last worker never sees class 3: its matrix is smaller
+    pred[5:] %= 3
+    whole = ConfusionMatrix(ignore_index=2).update(pred, target)
+    parts = [ConfusionMatrix(ignore_index=2).update(pred[a:b], target[a:b])
+             for a, b in ((0, 3), (3, 5), (5, 7))]
+    assert parts[2].num_classes == 3
+    for combined in (parts[0] + parts[1] + parts[2], sum(parts),
+                     copy.deepcopy(parts[0]).merge(parts[1]).merge(parts[2])):
+        assert combined.num_images == 7 and combined.num_classes == 4
+        assert_same(combined.matrix, whole.matrix)
+        assert_same(combined.per_image, whole.per_image)
+        assert_same(combined.iou(average="none"), whole.iou(average="none"))
+        assert_same(combined.dice(reduce="mean_per_image"), whole.dice(reduce="mean_per_image"))
+    assert parts[0].num_images == 3  # `+` left its operands alone
+    accumulator = copy.deepcopy(parts[0])
+    accumulator += accumulator  # adding itself doubles every count
+    assert_same(accumulator.matrix, 2 * parts[0].matrix)
+    assert accumulator.num_images == 6
+    empty = ConfusionMatrix(ignore_index=2)
+    assert_same((empty + parts[0]).matrix, parts[0].matrix)
+    assert_same((parts[0] + empty).matrix, parts[0].matrix)
+
+
+def test_merge_refuses_what_does_not_add_up():
+    batch = (PRED_A[None, None], TARGET_A[None, None])
+    labels = ConfusionMatrix().update(*batch)
+    with pytest.raises(ValueError, match="`ignore_index`.*same value"):
+        labels.merge(ConfusionMatrix(ignore_index=0).update(*batch))
+    with pytest.raises(ValueError, match="`other`.*same kind of input"):
+        labels.merge(ConfusionMatrix().update(MASK_PRED[None], MASK_TARGET[None]))
+    with pytest.raises(ValueError, match="`num_classes`.*at least 3.*num_classes=2"):
+        ConfusionMatrix(num_classes=2).merge(labels)
+    with pytest.raises(ValueError, match="keep_per_image"):
+        labels.merge(ConfusionMatrix(keep_per_image=False).update(*batch))
+    with pytest.raises(TypeError, match="`other`.*ConfusionMatrix"):
+        labels.merge(np.eye(3))
+    with pytest.raises(TypeError):
+        labels + 1
+    # a single process: all_reduce does nothing, and the accumulator stays usable
+    before = labels.matrix
+    assert labels.all_reduce() is labels
+    assert_same(labels.matrix, before)
+    labels.update(*batch)

@@ -71,6 +71,36 @@ def test_to_numpy_tensor_with_grad():
     np.testing.assert_array_equal(to_numpy(tensor, "x"), [1.0, 1.0])
 
 
+@pytest.mark.parametrize("dtype", [torch.bfloat16, torch.float8_e4m3fn, torch.float8_e5m2])
+def test_to_numpy_widens_float_dtypes_numpy_lacks_without_loss(dtype):
+    # bfloat16 failed inside torch ("Got unsupported ScalarType BFloat16"); every metric
+    # and helper converts its tensors here, so one fix covers them all
+    tensor = torch.tensor([[0.0, 1.0], [2.0, 0.5]]).to(dtype)
+    converted = to_numpy(tensor, "x")
+    assert converted.dtype == np.float32
+    np.testing.assert_array_equal(converted, tensor.float().numpy())
+    tensor = torch.randn(1000).to(dtype)  # every value survives exactly
+    np.testing.assert_array_equal(to_numpy(tensor.requires_grad_(False), "x"),
+                                  tensor.float().numpy())
+
+
+def test_to_numpy_keeps_dtypes_numpy_has():
+    for dtype, expected in ((torch.float16, np.float16), (torch.float64, np.float64),
+                            (torch.uint16, np.uint16), (torch.int8, np.int8),
+                            (torch.bool, np.bool_)):
+        assert to_numpy(torch.zeros(2, dtype=dtype), "x").dtype == expected
+    half = torch.tensor([1.0, 2.0], dtype=torch.bfloat16, requires_grad=True)
+    np.testing.assert_array_equal(to_numpy(half * 2, "x"), [2.0, 4.0])
+
+
+@pytest.mark.cuda
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_to_numpy_of_cuda_half_tensors():
+    for dtype in (torch.float16, torch.bfloat16):
+        tensor = torch.tensor([0.0, 3.0], dtype=dtype, device="cuda")
+        np.testing.assert_array_equal(to_numpy(tensor, "x"), [0.0, 3.0])
+
+
 @pytest.mark.parametrize("value", [{"a": 1}, "text", None, object()])
 def test_to_numpy_rejects_other_types(value):
     with pytest.raises(TypeError, match=r"Expected argument `thing` to be a numpy array"):
@@ -196,6 +226,36 @@ def test_check_mask_rejects_other_values(values):
         check_mask(np.array(values), "mask")
 
 
+def test_check_mask_says_how_to_convert_a_0_255_mask():
+    png = np.array([[0, 255], [255, 0]], dtype=np.uint8)
+    with pytest.raises(ValueError, match=r"values \[0, 255\].*pass `target > 0`"):
+        check_mask(png, "target")
+    np.testing.assert_array_equal(check_mask(png > 0, "target"), png == 255)
+
+
+def test_warnings_are_named_and_point_at_the_user_line():
+    import warnings
+
+    from segcourse import _warnings
+
+    for name in ("AmbiguousMaskWarning", "SingletonAxisWarning", "PercentileWarning",
+                 "ProbabilitiesWarning"):
+        category = getattr(_warnings, name)
+        assert issubclass(category, _warnings.SegcourseWarning)
+        assert issubclass(category, UserWarning)
+
+    class Module(torch.nn.Module):  # called through torch's nn.Module.__call__
+        def forward(self):
+            _warnings.warn("a slip", _warnings.PercentileWarning)
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _warnings.warn("a slip", _warnings.PercentileWarning)
+        Module()()
+    assert [w.filename for w in caught] == [__file__, __file__]
+    assert caught[0].category is _warnings.PercentileWarning
+
+
 def test_check_mask_rejects_wrong_dtype_and_ndim():
     with pytest.raises(TypeError, match=r"`mask` to be a boolean mask"):
         check_mask(np.array(["a", "b"]), "mask")
@@ -221,11 +281,18 @@ def test_check_label_map_accepts_integers_bools_and_integral_floats():
     assert check_label_map(np.zeros((0,), dtype=int), "target", num_classes=1).size == 0
 
 
-@pytest.mark.parametrize("values", [[0.0, 0.5], [1.0, np.nan], [0.0, np.inf]])
+@pytest.mark.parametrize("values", [[0.0, 1.5], [1.0, np.nan], [0.0, np.inf]])
 def test_check_label_map_rejects_non_integer_floats(values):
     with pytest.raises(ValueError, match=r"^Expected argument `target` to be an integer label "
                                          r"map, but got a float array with non-integer values\.$"):
         check_label_map(np.array(values), "target")
+
+
+def test_check_label_map_hints_at_thresholding_probabilities():
+    with pytest.raises(ValueError, match=r"`pred`.*non-integer values in \[0, 1\].*probs > 0\.5"):
+        check_label_map(np.array([0.2, 0.9]), "pred")
+    with pytest.raises(ValueError, match=r"non-integer values\.$"):
+        check_label_map(np.array([1.5, 2.0]), "pred")
 
 
 def test_check_label_map_rejects_negative_labels():

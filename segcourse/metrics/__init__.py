@@ -9,9 +9,22 @@
 - :mod:`segcourse.metrics.panoptic`: panoptic quality PQ = SQ x RQ (chapter 05).
 
 Scores take ``(pred, target)`` in that order, numpy arrays or torch tensors
-(CPU or GPU), and return floats or numpy arrays.
+(CPU or GPU, any dtype: float16 and bfloat16 included), and return floats or
+numpy arrays.
+
+Likely slips give named warnings (each a :class:`SegcourseWarning`), so that
+they can be filtered one by one: :class:`AmbiguousMaskWarning` (integer maps
+of two classes scored without ``average``), :class:`SingletonAxisWarning`
+(a boundary score given a mask with an axis of length 1) and
+:class:`PercentileWarning` (``percentile=0.95`` where 95 is meant).
 """
 
+from segcourse._warnings import (
+    AmbiguousMaskWarning,
+    PercentileWarning,
+    SegcourseWarning,
+    SingletonAxisWarning,
+)
 from segcourse.metrics.boundary import (
     average_surface_distance,
     hausdorff_distance,
@@ -68,4 +81,8 @@ __all__ = [
     "COCO_IOU_THRESHOLDS",
     "COCO_RECALL_THRESHOLDS",
     "panoptic_quality",
+    "SegcourseWarning",
+    "AmbiguousMaskWarning",
+    "SingletonAxisWarning",
+    "PercentileWarning",
 ]

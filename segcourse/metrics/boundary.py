@@ -18,6 +18,19 @@ Definitions shared by every function here
   MONAI does on the CPU).
 - Empty masks: both empty gives a distance of 0 (nothing to disagree on);
   exactly one empty gives ``empty_penalty`` (``inf`` by default).
+- Masks are 2-D images or 3-D volumes. An axis of length 1 is taken at its
+  word: a ``(1, H, W)`` array is a volume one slice deep, whose every mask
+  pixel lies on the volume's surface (the neighbours above and below it are
+  outside), so its scores differ from those of the ``(H, W)`` image. Such a
+  mask gives a :class:`SingletonAxisWarning` naming the axis; squeeze it
+  (``mask[0]``) for an image. Likewise a batch ``(N, H, W)`` of images is
+  read as one volume: score the images one by one.
+- Thresholds at their exact boundary: a distance that equals the surface-Dice
+  ``tolerance`` counts as within it even when floating point rounds it
+  slightly above (3 pixels of 0.1 mm are 0.30000000000000004 mm): distances
+  within a relative 1e-9 of the tolerance count as equal to it. A percentile
+  whose rank :math:`q (n - 1) / 100` is a whole number (up to the same
+  rounding) is exactly that order statistic.
 """
 
 from __future__ import annotations
@@ -26,6 +39,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from segcourse._validation import check_mask, check_number, check_same_shape
+from segcourse._warnings import PercentileWarning, SingletonAxisWarning, warn
 from segcourse.metrics._common import check_spacing, check_zero_division
 
 __all__ = [
@@ -37,11 +51,48 @@ __all__ = [
 ]
 
 
+# Distances within this relative amount of a tolerance count as equal to it: far
+# above the rounding of a distance (a few ulp of the largest coordinate, about
+# 1e-12 relative for images of 10^4 pixels a side), far below any real difference.
+_RELATIVE_SLACK = 1e-9
+
+
+def _warn_singleton_axes(shape, name):
+    axes = [axis for axis, length in enumerate(shape) if length == 1]
+    if not axes:
+        return
+    axis = axes[0]
+    if len(shape) == 3:
+        what = f"a 3-D volume one pixel thick along axis {axis}, not a 2-D image"
+        fix = f" (for an image pass `np.squeeze({name}, axis={axis})`)"
+    else:
+        what = f"a 2-D image one pixel thick along axis {axis}"
+        fix = ""
+    warn(f"`{name}` has shape {tuple(shape)}: axis {axis} has length 1, so it is read as "
+         f"{what}; every mask pixel then lies on the boundary, since the pixels beyond it "
+         f"along that axis are outside{fix}.", SingletonAxisWarning)
+
+
 def _prepare(pred, target):
     pred = check_mask(pred, "pred", ndims=(2, 3))
     target = check_mask(target, "target", ndims=(2, 3))
     check_same_shape(pred, target, "pred", "target")
+    _warn_singleton_axes(pred.shape, "pred")
     return pred, target
+
+
+def _within(distances: np.ndarray, tolerance: float) -> np.ndarray:
+    """``distances <= tolerance``, a distance rounded just above the tolerance included."""
+    return distances <= tolerance * (1.0 + _RELATIVE_SLACK)
+
+
+def _percentile(distances: np.ndarray, percentile: float) -> float:
+    """``np.percentile`` (linear), exact where the rank q (n - 1) / 100 is a whole number."""
+    rank = percentile * (distances.size - 1) / 100.0
+    nearest = round(rank)
+    if abs(rank - nearest) <= _RELATIVE_SLACK * max(1.0, rank):
+        return float(np.partition(distances, nearest)[nearest])
+    return float(np.percentile(distances, percentile))
 
 
 def _boundary(mask: np.ndarray) -> np.ndarray:
@@ -89,6 +140,12 @@ def mask_boundary(mask):
     numpy.ndarray
         Boolean array of the same shape, True on the boundary.
 
+    Warns
+    -----
+    SingletonAxisWarning
+        An axis has length 1: a ``(1, H, W)`` mask is a volume one slice deep,
+        all of whose pixels are boundary pixels (see the module docstring).
+
     Notes
     -----
     The erosion uses the face-connected cross (4 neighbours in 2-D, 6 in 3-D)
@@ -107,7 +164,9 @@ def mask_boundary(mask):
            [0, 1, 1, 1, 0],
            [0, 0, 0, 0, 0]])
     """
-    return _boundary(check_mask(mask, "mask", ndims=(2, 3)))
+    mask = check_mask(mask, "mask", ndims=(2, 3))
+    _warn_singleton_axes(mask.shape, "mask")
+    return _boundary(mask)
 
 
 def surface_distances(pred, target, *, spacing=None):
@@ -121,7 +180,10 @@ def surface_distances(pred, target, *, spacing=None):
     Parameters
     ----------
     pred, target : array_like or torch.Tensor
-        2-D or 3-D binary masks of the same shape.
+        2-D or 3-D binary masks of the same shape: boolean, or numbers (any
+        dtype, float16 and bfloat16 tensors included) holding only 0 and 1
+        (convert 0/255 masks with ``mask > 0``). An axis of length 1 gives a
+        :class:`SingletonAxisWarning`.
     spacing : float or sequence of float, optional
         Size of a pixel along each axis (for example millimetres); one number
         for isotropic pixels. Default 1.
@@ -195,10 +257,13 @@ def hausdorff_distance(pred, target, *, percentile=None, spacing=None, empty_pen
     Parameters
     ----------
     pred, target : array_like or torch.Tensor
-        2-D or 3-D binary masks of the same shape.
+        2-D or 3-D binary masks of the same shape: boolean, or numbers (any
+        dtype, float16 and bfloat16 tensors included) holding only 0 and 1.
+        An axis of length 1 gives a :class:`SingletonAxisWarning`.
     percentile : float, optional
-        Percentile in [0, 100] of each directed distance set; None for the
-        maximum (the classical Hausdorff distance).
+        Percentile in [0, 100] (not a fraction: 95 for HD95) of each directed
+        distance set; None for the maximum (the classical Hausdorff
+        distance). A value between 0 and 1 gives a :class:`PercentileWarning`.
     spacing : float or sequence of float, optional
         Pixel size along each axis (anisotropic voxels, millimetres); default 1.
     empty_penalty : float, default inf
@@ -223,6 +288,13 @@ def hausdorff_distance(pred, target, *, percentile=None, spacing=None, empty_pen
     - HD95 follows MONAI: the larger of the two directed 95th percentiles.
       Some tools instead take one percentile of both distance sets pooled,
       which gives a (slightly) different number.
+    - Percentiles at their exact boundary: between two order statistics the
+      value is interpolated linearly (numpy's default, and MONAI's
+      ``torch.quantile``); where the rank :math:`q (n - 1) / 100` of
+      :math:`n` distances is a whole number, the result is exactly that
+      order statistic. ``np.percentile`` and ``torch.quantile`` can miss it
+      by a rounding error there (for example ``q=99.9`` of 1001 distances).
+      ``percentile=0`` is the smallest distance and ``100`` the largest.
     - Boundaries and distances are defined in the module docstring.
 
     References
@@ -244,6 +316,11 @@ def hausdorff_distance(pred, target, *, percentile=None, spacing=None, empty_pen
     inf
     """
     percentile = check_number(percentile, "percentile", low=0, high=100, allow_none=True)
+    if percentile is not None and 0 < percentile < 1:
+        warn(f"percentile={percentile:g} asks for the {percentile:g}th percentile on a scale "
+             "of 0 to 100, close to the smallest distance, not for a fraction of the "
+             f"distances; for HD95 pass percentile=95 (here percentile={100 * percentile:g}).",
+             PercentileWarning)
     empty_penalty = _check_empty_penalty(empty_penalty)
     distances = _distances_or_empty_value(pred, target, spacing, empty_penalty)
     if not isinstance(distances, tuple):
@@ -251,8 +328,7 @@ def hausdorff_distance(pred, target, *, percentile=None, spacing=None, empty_pen
     pred_to_target, target_to_pred = distances
     if percentile is None:
         return float(max(pred_to_target.max(), target_to_pred.max()))
-    return float(max(np.percentile(pred_to_target, percentile),
-                     np.percentile(target_to_pred, percentile)))
+    return max(_percentile(pred_to_target, percentile), _percentile(target_to_pred, percentile))
 
 
 def average_surface_distance(pred, target, *, spacing=None, empty_penalty=np.inf):
@@ -264,7 +340,9 @@ def average_surface_distance(pred, target, *, spacing=None, empty_penalty=np.inf
     Parameters
     ----------
     pred, target : array_like or torch.Tensor
-        2-D or 3-D binary masks of the same shape.
+        2-D or 3-D binary masks of the same shape: boolean, or numbers (any
+        dtype, float16 and bfloat16 tensors included) holding only 0 and 1.
+        An axis of length 1 gives a :class:`SingletonAxisWarning`.
     spacing : float or sequence of float, optional
         Pixel size along each axis; default 1.
     empty_penalty : float, default inf
@@ -319,7 +397,9 @@ def surface_dice(pred, target, *, tolerance, spacing=None, zero_division=np.nan)
     Parameters
     ----------
     pred, target : array_like or torch.Tensor
-        2-D or 3-D binary masks of the same shape.
+        2-D or 3-D binary masks of the same shape: boolean, or numbers (any
+        dtype, float16 and bfloat16 tensors included) holding only 0 and 1.
+        An axis of length 1 gives a :class:`SingletonAxisWarning`.
     tolerance : float
         Accepted deviation :math:`\tau \ge 0`, in the units of ``spacing``
         (for example the inter-rater variation of the task).
@@ -340,7 +420,13 @@ def surface_dice(pred, target, *, tolerance, spacing=None, zero_division=np.nan)
       ``surface-distance`` package weighs each boundary element by its area.
     - Both masks empty: ``zero_division`` (NaN, as MONAI). Exactly one empty:
       0.0 (as MONAI); it is a bounded score, so no penalty is needed.
-    - A distance equal to the tolerance counts as within it.
+    - A distance equal to the tolerance counts as within it, also when
+      floating point rounds the computed distance slightly above: two
+      boundary pixels 3 pixels apart at ``spacing=0.1`` are
+      0.30000000000000004 apart in float64, and count as within
+      ``tolerance=0.3``. Distances within a relative 1e-9 of the tolerance
+      count as equal to it. MONAI's ``compute_surface_dice`` counts
+      :math:`d \le \tau` too, and gives the same value on that example.
 
     References
     ----------
@@ -365,6 +451,6 @@ def surface_dice(pred, target, *, tolerance, spacing=None, zero_division=np.nan)
     if not pred_any or not target_any:
         return 0.0
     pred_to_target, target_to_pred = _distances(pred, target, spacing)
-    within = np.count_nonzero(pred_to_target <= tolerance) + np.count_nonzero(
-        target_to_pred <= tolerance)
+    within = (np.count_nonzero(_within(pred_to_target, tolerance))
+              + np.count_nonzero(_within(target_to_pred, tolerance)))
     return float(within / (pred_to_target.size + target_to_pred.size))

@@ -261,7 +261,9 @@ def match_instances(pred, target, *, iou_threshold=0.5, scores=None, method="gre
     r"""Match predicted to target instances at an IoU threshold.
 
     A pair can match only if :math:`\mathrm{IoU} \ge` ``iou_threshold``; each
-    instance is used at most once.
+    instance is used at most once. An IoU equal to the threshold matches
+    (pycocotools' rule): the IoU is one division of two pixel counts, so an
+    overlap of exactly 1/2 or 3/5 meets ``iou_threshold=0.5`` or ``0.6``.
 
     Parameters
     ----------
@@ -293,6 +295,10 @@ def match_instances(pred, target, *, iou_threshold=0.5, scores=None, method="gre
     - Greedy ties (two targets with the same IoU) go to the later target, as
       in pycocotools; tied scores keep the given order (a stable sort).
     - Empty instances never match (their IoU is 0).
+    - At the boundary: :math:`\mathrm{IoU} = t` matches, for both methods.
+      The IoU is computed as one correctly rounded division of the
+      intersection and union counts, as pycocotools does, so an IoU whose
+      exact value is the decimal :math:`t` (3/5 and 0.6) compares equal.
 
     References
     ----------
@@ -399,8 +405,8 @@ def _parse_images(preds, targets):
             if key not in where:
                 raise argument_error(f"{name}[{i}]", f"a dict with the key '{key}'",
                                      f"keys {sorted(where)}")
-        pred_masks = check_mask(pred["masks"], f"preds[{i}]['masks']", ndims=(3,))
-        target_masks = check_mask(target["masks"], f"targets[{i}]['masks']", ndims=(3,))
+        pred_masks = _check_instance_masks(pred["masks"], f"preds[{i}]['masks']")
+        target_masks = _check_instance_masks(target["masks"], f"targets[{i}]['masks']")
         _check_same_spatial_shape(pred_masks.shape[1:], target_masks.shape[1:],
                                   f"preds[{i}]['masks']", f"targets[{i}]['masks']")
         scores = _check_scores(pred["scores"], f"preds[{i}]['scores']", len(pred_masks))
@@ -414,6 +420,30 @@ def _parse_images(preds, targets):
             target_labels = np.zeros(len(target_masks), dtype=np.int64)
         images.append((pred_masks, scores, pred_labels, target_masks, target_labels))
     return images
+
+
+_FROM_INSTANCE_MAP = ("`instance_map == np.unique(instance_map)[1:, None, None]` gives one mask "
+                      "per id >= 1, in increasing id order")
+
+
+def _check_instance_masks(value, name):
+    """A boolean stack (K, H, W); instance maps and single masks get an error that converts."""
+    array = to_numpy(value, name)
+    if array.ndim == 2:
+        if array.dtype == bool or (array.size and np.isin(array, (0, 1)).all()):
+            hint = "one mask needs its instance axis: `mask[None]`"
+        else:
+            hint = f"an (H, W) instance map is not a stack of masks: {_FROM_INSTANCE_MAP}"
+        raise argument_error(name, f"a stack of instance masks of shape (K, H, W) ({hint})",
+                             array)
+    if (array.ndim == 3 and array.dtype.kind in "iuf" and array.size
+            and not np.isin(array, (0, 1)).all() and array.max() > 1
+            and np.array_equal(array, np.round(array))):
+        raise argument_error(name, "a boolean stack of instance masks (K, H, W), one image per "
+                             "dict (an integer instance map holds ids, not masks: "
+                             f"{_FROM_INSTANCE_MAP})",
+                             f"{describe(array)} holding values up to {array.max().item():g}")
+    return check_mask(array, name, ndims=(3,))
 
 
 def _check_thresholds(iou_thresholds):
@@ -544,6 +574,24 @@ def mean_average_precision(preds, targets, *, iou_thresholds=None, max_detection
     - A category with targets but no predictions has AP 0.
     - Crowd annotations and area ranges of COCO are not modelled.
     - Masks that overlap are fine (each prediction is its own mask).
+    - At the boundary, a prediction whose IoU equals the threshold is a
+      true positive (pycocotools: ``if ious[d, g] < t: continue``). The
+      default thresholds are pycocotools' own values,
+      ``np.linspace(0.5, 0.95, 10)``: all are the nearest doubles to
+      0.50, 0.55, ..., 0.95 except the ninth, 0.8999999999999999, so an IoU
+      of exactly 9/10 matches there as in pycocotools. A recall point
+      :math:`r` is reached by the first prediction whose recall is at least
+      :math:`r` (pycocotools' ``np.searchsorted(recall, r, side="left")``).
+      The 101 recall points are pycocotools' ``np.linspace(0, 1, 101)``, ten
+      of which lie a rounding above their decimals (0.35, 0.41, 0.47, 0.57,
+      0.69, 0.70, 0.82, 0.83, 0.94, 0.95): a recall of exactly 7/10 does not
+      reach the point 0.70, in pycocotools as here.
+    - ``masks`` must be boolean stacks ``(K, H, W)``, one dict per image; an
+      integer instance map gives an error that shows the conversion
+      (``instance_map == np.unique(instance_map)[1:, None, None]``).
+      :func:`iou_matrix` and :func:`match_instances` take instance maps as
+      they are. ``scores`` may be any real dtype, float16 and bfloat16
+      tensors included.
 
     References
     ----------
@@ -601,7 +649,8 @@ def average_precision(preds, targets, *, iou_threshold=0.5, max_detections=100):
     preds, targets : list of dict
         As in :func:`mean_average_precision`.
     iou_threshold : float, default 0.5
-        A prediction is a true positive at :math:`\mathrm{IoU} \ge t`.
+        A prediction is a true positive at :math:`\mathrm{IoU} \ge t`: an IoU
+        equal to the threshold counts, as in pycocotools.
     max_detections : int, default 100
         Predictions kept per image and category.
 

@@ -99,7 +99,9 @@ def _image_stats(pred, target, categories, void_label, stuff_set):
     union = (pred_area - pred_on_void)[:, None] + target_area[None, :] - intersection
     ious = np.zeros(intersection.shape)
     np.divide(intersection, union, out=ious, where=(union > 0) & same)
-    matched = ious > 0.5  # at most one per row and column (IoU > 0.5 is unique)
+    # IoU > 1/2 compared in whole numbers, exact at the boundary (2 |p & t| > |p | t|);
+    # at most one match per row and column (IoU > 0.5 is unique)
+    matched = same & (2 * intersection > union) & (union > 0)
     pred_matched = matched.any(axis=1)
     target_matched = matched.any(axis=0)
 
@@ -110,8 +112,9 @@ def _image_stats(pred, target, categories, void_label, stuff_set):
         k = position[int(pred_segment_category[r])]
         stats[0, k] += ious[r, c]
         stats[1, k] += 1
-    # An unmatched prediction lying mostly on void target pixels is not an error.
-    mostly_void = pred_on_void > 0.5 * pred_area
+    # An unmatched prediction lying mostly (more than half) on void target pixels is not an
+    # error; exactly half is.
+    mostly_void = 2 * pred_on_void > pred_area
     for r in np.flatnonzero(~pred_matched & ~mostly_void):
         stats[2, position[int(pred_segment_category[r])]] += 1
     for c in np.flatnonzero(~target_matched):
@@ -205,6 +208,14 @@ def panoptic_quality(pred, target, *, things, stuff, void_label=None):
       as void. We follow the paper: a prediction that abstains on part of an
       object lowers that object's IoU.
     - Crowd regions of COCO panoptic are not modelled.
+    - At the boundary: a pair whose IoU is exactly 0.5 does not match (the
+      rule is IoU > 0.5, as in panopticapi and torchmetrics), and a predicted
+      segment exactly half on void target pixels is still a false positive
+      (more than half is needed). Both are compared in whole pixel counts
+      (:math:`2 |p \cap t| > |p \cup t|`), so no rounding can move a pair
+      across the boundary.
+    - Maps may be numpy arrays or tensors of any integer dtype, or of a float
+      dtype (float16 and bfloat16 included) holding whole numbers.
 
     References
     ----------

@@ -28,10 +28,25 @@ Conventions (those of the whole library)
   ``0..num_classes-1``. Boolean arrays are binary masks (foreground = True);
   if either input is boolean both are compared as masks (two classes), and
   the default score is the foreground (``"binary"``) one.
+- One mask, one score: the same mask stored as integers (0/1, or 0/255 as
+  read from an 8-bit image file) is a label map, whose default score is the
+  mean over background and foreground (``"macro"``). So that no one gets
+  that mean by accident, a score with an ``average`` option called without
+  one on integer maps that may be a mask (every counted value 0 or 1, or 0
+  or 255, or ``num_classes=2``) warns with :class:`AmbiguousMaskWarning` and
+  asks for ``average``. Accuracy, balanced accuracy and the Matthews
+  coefficient have no ``average`` and give the same value for all three
+  storages.
 - ``cm[i, j]`` counts the pixels of true class ``i`` predicted as ``j``
   (rows: target, columns: prediction), as in scikit-learn.
 - ``ignore_index``: target pixels with that value count nowhere; the
-  prediction there is not looked at.
+  prediction there is not looked at. If ``ignore_index`` is also a class
+  index, that class has no target pixel left: it gets no per-class score
+  (NaN) and is left out of the macro and weighted averages, while a pixel
+  predicted as it still counts as a miss of its true class.
+- Reduced precision: counts are int64 whatever the input dtype; float16
+  and bfloat16 tensors (automatic mixed precision) are accepted as label
+  maps or masks when their values are whole numbers.
 - ``zero_division=np.nan``: a per-class score that is 0/0 (for example the
   Dice score of a class absent from both inputs) is NaN and is left out of the
   macro and weighted averages. ``0.0`` or ``1.0`` may be passed instead.
@@ -39,7 +54,9 @@ Conventions (those of the whole library)
 
 from __future__ import annotations
 
+import copy
 import os
+import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -54,6 +71,7 @@ from segcourse._validation import (
     describe,
     to_numpy,
 )
+from segcourse._warnings import AmbiguousMaskWarning, warn
 from segcourse.metrics._common import AVERAGES, as_result, check_zero_division, divide, nanmean
 
 __all__ = [
@@ -215,9 +233,15 @@ def _count(target, pred, num_classes, ignore_index) -> np.ndarray:
 
 
 def _raise_out_of_range(pred, target, num_classes, ignore_index):
-    check_label_map(target, "target", num_classes=num_classes, ignore_index=ignore_index)
     valid = Ellipsis if ignore_index is None else target != ignore_index
-    check_label_map(pred[valid], "pred", num_classes=num_classes)
+    for name, array, ignored in (("target", target, ignore_index), ("pred", pred[valid], None)):
+        try:
+            check_label_map(array, name, num_classes=num_classes, ignore_index=ignored)
+        except ValueError as error:
+            if num_classes == 2 and str(error).endswith("a maximum of 255."):
+                raise ValueError(f"{str(error)[:-1]} (a mask stored as 0 and 255: pass "
+                                 f"`{name} > 0`).") from None
+            raise
     raise AssertionError("a label was out of range but no check caught it")  # pragma: no cover
 
 
@@ -247,14 +271,45 @@ def _prepare(pred, target, num_classes, ignore_index, known_classes=None):
 
 
 def _confusion(pred, target, num_classes, ignore_index):
+    """The confusion matrix, whether the inputs are boolean masks, and the checked ignore_index."""
     pred, target, num_classes, ignore_index, is_mask = _prepare(pred, target, num_classes,
                                                                 ignore_index)
-    return _count(target, pred, num_classes, ignore_index), is_mask
+    return _count(target, pred, num_classes, ignore_index), is_mask, ignore_index
 
 
 # ---------------------------------------------------------------------------
 # Scores from a confusion matrix (any leading batch axes)
 # ---------------------------------------------------------------------------
+
+def _two_class_values(cm, fixed_classes):
+    """How label maps that may be a binary mask look (``"hold only 0 and 1"``, ...),
+    from their confusion matrices ``cm`` (..., C, C); None when they are no mask.
+
+    Two classes: ``num_classes=2`` given, or none given and every counted
+    value 0 or 1 (C inferred <= 2), or 0 and 255 only (an 8-bit mask file).
+    """
+    num_classes = cm.shape[-1]
+    if fixed_classes is not None:
+        return "have 2 classes (num_classes=2)" if num_classes == 2 else None
+    if num_classes <= 2:
+        return "hold only 0 and 1"
+    if num_classes == 256:
+        cm = cm.reshape(-1, num_classes, num_classes).sum(axis=0)
+        if not (cm.sum(axis=0)[1:255].any() or cm.sum(axis=1)[1:255].any()):
+            return "hold only 0 and 255"
+    return None
+
+
+def _warn_two_classes(values: str):
+    if values.endswith("255"):
+        fix = "boolean masks (`pred > 0`, `target > 0`)"
+    else:
+        fix = "average='binary' (or boolean masks)"
+    warn(f"`pred` and `target` are not boolean but {values}, and no `average` was given, "
+         "so they are scored as a label map: average='macro', the mean of the background "
+         f"and foreground scores. For the foreground score of a binary mask pass {fix}; to "
+         "keep the mean, pass average='macro'.", AmbiguousMaskWarning)
+
 
 def _resolve_average(average, num_classes: int, is_mask: bool) -> str:
     if average is None:
@@ -295,12 +350,15 @@ def _fraction(name, tp, fp, fn, tn):
     raise AssertionError(name)  # pragma: no cover
 
 
-def _class_score(name, cm, average, zero_division):
+def _class_score(name, cm, average, zero_division, ignore_index=None):
     tp, fp, fn, tn = _stat_scores(cm)
     numerator, denominator = _fraction(name, tp, fp, fn, tn)
     if average == "micro":
         return divide(numerator.sum(-1), denominator.sum(-1), zero_division)
     per_class = divide(numerator, denominator, zero_division)
+    if ignore_index is not None and 0 <= ignore_index < per_class.shape[-1]:
+        # the ignored class has no target pixel left: no score, out of every average
+        per_class[..., ignore_index] = np.nan
     if average == "none":
         return per_class
     if average == "binary":
@@ -329,24 +387,32 @@ def _matthews(cm, zero_division):
     return divide(covariance, np.sqrt(variance_pred * variance_target), zero_division)
 
 
-def _score(name, cm, average, zero_division):
+def _score(name, cm, average, zero_division, ignore_index=None):
     """Any score of this module from confusion matrices ``cm`` of shape (..., C, C)."""
     if name == "accuracy":
         return _accuracy(cm, zero_division)
     if name == "balanced_accuracy":
-        return _class_score("recall", cm, "macro", zero_division)
+        return _class_score("recall", cm, "macro", zero_division, ignore_index)
     if name == "matthews_corrcoef":
         return _matthews(cm, zero_division)
-    return _class_score(name, cm, average, zero_division)
+    return _class_score(name, cm, average, zero_division, ignore_index)
+
+
+# the scores whose default `average` depends on whether the inputs are a mask
+_AVERAGED = ("precision", "recall", "specificity", "f1", "iou")
 
 
 def _functional(name, pred, target, num_classes, ignore_index, average, zero_division):
     zero_division = check_zero_division(zero_division)
     if average is not None:
         check_choice(average, "average", AVERAGES)
-    cm, is_mask = _confusion(pred, target, num_classes, ignore_index)
+    cm, is_mask, ignore_index = _confusion(pred, target, num_classes, ignore_index)
+    if average is None and name in _AVERAGED and not is_mask:
+        values = _two_class_values(cm, num_classes)
+        if values:
+            _warn_two_classes(values)
     average = _resolve_average(average, cm.shape[0], is_mask)
-    return as_result(_score(name, cm, average, zero_division))
+    return as_result(_score(name, cm, average, zero_division, ignore_index))
 
 
 # ---------------------------------------------------------------------------
@@ -368,14 +434,19 @@ def confusion_matrix(pred, target, *, num_classes=None, ignore_index=None):
     pred, target : array_like or torch.Tensor
         Label maps (integers ``0..num_classes-1``) of the same shape: 2-D
         images, 3-D volumes or batches of them. Boolean masks give the 2 x 2
-        matrix ``[[TN, FP], [FN, TP]]``.
+        matrix ``[[TN, FP], [FN, TP]]``; a mask stored as 0/1 integers gives
+        the same matrix, one stored as 0/255 a 256 x 256 matrix (classes 0
+        and 255), so pass such masks as ``mask > 0``. Any dtype, float16 and
+        bfloat16 tensors included (float maps must hold whole numbers).
     num_classes : int, optional
         Number of classes ``C``; inferred as ``max(pred.max(), target.max()) + 1``
         over the pixels that are not ignored when None (always 2 for boolean
         masks). Pass it whenever a class may be missing from the data.
     ignore_index : int, optional
         Target value whose pixels count nowhere (for example 255 for unlabeled
-        borders). The prediction at those pixels is not checked.
+        borders). The prediction at those pixels is not checked. If it is
+        also a class index, that class's row stays 0 and its column counts
+        the pixels predicted as it.
 
     Returns
     -------
@@ -414,7 +485,7 @@ def confusion_matrix(pred, target, *, num_classes=None, ignore_index=None):
     array([[1, 1],
            [1, 3]])
     """
-    cm, _ = _confusion(pred, target, num_classes, ignore_index)
+    cm, _, _ = _confusion(pred, target, num_classes, ignore_index)
     return cm
 
 
@@ -426,7 +497,11 @@ def accuracy(pred, target, *, num_classes=None, ignore_index=None, zero_division
     Parameters
     ----------
     pred, target : array_like or torch.Tensor
-        Label maps or boolean masks of the same shape (see :func:`confusion_matrix`).
+        Label maps (integers ``0..C-1``) or boolean masks of the same shape;
+        numpy arrays or tensors of any dtype (float16 and bfloat16 tensors
+        included; float maps must hold whole numbers).
+        The same value for a boolean mask and for the same mask as 0/1 or
+        0/255 integers (this score has no ``average``).
     num_classes : int, optional
         Number of classes; inferred when None.
     ignore_index : int, optional
@@ -473,11 +548,19 @@ def balanced_accuracy(pred, target, *, num_classes=None, ignore_index=None,
     Parameters
     ----------
     pred, target : array_like or torch.Tensor
-        Label maps or boolean masks of the same shape.
+        Label maps (integers ``0..C-1``) or boolean masks of the same shape;
+        numpy arrays or tensors of any dtype (float16 and bfloat16 tensors
+        included; float maps must hold whole numbers).
+        The same value for a boolean mask and for the same mask as 0/1 or
+        0/255 integers (this score has no ``average``).
     num_classes : int, optional
         Number of classes; inferred when None.
     ignore_index : int, optional
-        Target value whose pixels count nowhere.
+        Target value whose pixels count nowhere (the prediction there is not
+        looked at). If it is also a class index (``0 <= ignore_index <
+        num_classes``), that class keeps no target pixel and is left out of
+        the mean, whatever ``zero_division``; a pixel predicted as that
+        class still counts, as a miss of its true class.
     zero_division : float, default np.nan
         Recall of a class absent from the target (0/0). With the default NaN
         such classes are left out, as scikit-learn's
@@ -519,17 +602,36 @@ def precision(pred, target, *, num_classes=None, ignore_index=None, average=None
     Parameters
     ----------
     pred, target : array_like or torch.Tensor
-        Label maps or boolean masks of the same shape.
+        Label maps (integers ``0..C-1``) or boolean masks of the same shape;
+        numpy arrays or tensors of any dtype (float16 and bfloat16 tensors
+        included; float maps must hold whole numbers).
     num_classes : int, optional
         Number of classes; inferred when None.
     ignore_index : int, optional
-        Target value whose pixels count nowhere.
+        Target value whose pixels count nowhere (the prediction there is not
+        looked at). If it is also a class index (``0 <= ignore_index <
+        num_classes``, for example 0 with classes 0..2), that class keeps no
+        target pixel and gets no score: NaN in ``average='none'`` (whatever
+        ``zero_division``), left out of the macro and weighted averages
+        (torchmetrics' ``multiclass_jaccard_index`` does the same; its
+        ``multiclass_f1_score`` averages the class in as 0). A pixel predicted
+        as that class still counts, as a miss of its true class, so micro
+        averages and accuracy are unchanged.
     average : {'binary', 'micro', 'macro', 'weighted', 'none'}, optional
-        How classes are combined. Default: ``'binary'`` (the foreground class)
-        for boolean masks, ``'macro'`` for label maps. ``'micro'`` pools the
-        counts of every class; ``'macro'`` is the mean of the per-class scores
-        (NaN left out); ``'weighted'`` weights them by the number of target
-        pixels of the class; ``'none'`` returns the per-class array.
+        How classes are combined: ``'binary'`` the score of the foreground
+        (class 1; two classes only); ``'micro'`` one score from the counts of
+        every class pooled; ``'macro'`` the mean of the per-class scores (NaN
+        left out); ``'weighted'`` their mean weighted by the target pixels of
+        each class; ``'none'`` the per-class array.
+        Default (None): ``'binary'`` for boolean masks, ``'macro'`` for
+        integer label maps. One mask, one score: integer maps that may be a
+        binary mask (every counted value 0 or 1, or 0 or 255 as read from an
+        8-bit image file, or ``num_classes=2``) are scored as label maps,
+        the mean of background and foreground, with an
+        :class:`AmbiguousMaskWarning` that asks for ``average``: pass
+        ``'binary'`` for the foreground score (the score of the boolean mask;
+        for 0/255 maps pass ``pred > 0, target > 0``), or ``'macro'`` to keep
+        the mean.
     zero_division : float, default np.nan
         Value of a 0/0 score: the precision of a class that is never predicted.
 
@@ -579,13 +681,36 @@ def recall(pred, target, *, num_classes=None, ignore_index=None, average=None,
     Parameters
     ----------
     pred, target : array_like or torch.Tensor
-        Label maps or boolean masks of the same shape.
+        Label maps (integers ``0..C-1``) or boolean masks of the same shape;
+        numpy arrays or tensors of any dtype (float16 and bfloat16 tensors
+        included; float maps must hold whole numbers).
     num_classes : int, optional
         Number of classes; inferred when None.
     ignore_index : int, optional
-        Target value whose pixels count nowhere.
+        Target value whose pixels count nowhere (the prediction there is not
+        looked at). If it is also a class index (``0 <= ignore_index <
+        num_classes``, for example 0 with classes 0..2), that class keeps no
+        target pixel and gets no score: NaN in ``average='none'`` (whatever
+        ``zero_division``), left out of the macro and weighted averages
+        (torchmetrics' ``multiclass_jaccard_index`` does the same; its
+        ``multiclass_f1_score`` averages the class in as 0). A pixel predicted
+        as that class still counts, as a miss of its true class, so micro
+        averages and accuracy are unchanged.
     average : {'binary', 'micro', 'macro', 'weighted', 'none'}, optional
-        As in :func:`precision`.
+        How classes are combined: ``'binary'`` the score of the foreground
+        (class 1; two classes only); ``'micro'`` one score from the counts of
+        every class pooled; ``'macro'`` the mean of the per-class scores (NaN
+        left out); ``'weighted'`` their mean weighted by the target pixels of
+        each class; ``'none'`` the per-class array.
+        Default (None): ``'binary'`` for boolean masks, ``'macro'`` for
+        integer label maps. One mask, one score: integer maps that may be a
+        binary mask (every counted value 0 or 1, or 0 or 255 as read from an
+        8-bit image file, or ``num_classes=2``) are scored as label maps,
+        the mean of background and foreground, with an
+        :class:`AmbiguousMaskWarning` that asks for ``average``: pass
+        ``'binary'`` for the foreground score (the score of the boolean mask;
+        for 0/255 maps pass ``pred > 0, target > 0``), or ``'macro'`` to keep
+        the mean.
     zero_division : float, default np.nan
         Value of a 0/0 score: the recall of a class absent from the target.
 
@@ -627,14 +752,36 @@ def specificity(pred, target, *, num_classes=None, ignore_index=None, average=No
     Parameters
     ----------
     pred, target : array_like or torch.Tensor
-        Label maps or boolean masks of the same shape.
+        Label maps (integers ``0..C-1``) or boolean masks of the same shape;
+        numpy arrays or tensors of any dtype (float16 and bfloat16 tensors
+        included; float maps must hold whole numbers).
     num_classes : int, optional
         Number of classes; inferred when None.
     ignore_index : int, optional
-        Target value whose pixels count nowhere.
+        Target value whose pixels count nowhere (the prediction there is not
+        looked at). If it is also a class index (``0 <= ignore_index <
+        num_classes``, for example 0 with classes 0..2), that class keeps no
+        target pixel and gets no score: NaN in ``average='none'`` (whatever
+        ``zero_division``), left out of the macro and weighted averages
+        (torchmetrics' ``multiclass_jaccard_index`` does the same; its
+        ``multiclass_f1_score`` averages the class in as 0). A pixel predicted
+        as that class still counts, as a miss of its true class, so micro
+        averages and accuracy are unchanged.
     average : {'binary', 'micro', 'macro', 'weighted', 'none'}, optional
-        As in :func:`precision` (``'weighted'`` weights by target pixels of
-        the class, as for the other scores).
+        How classes are combined: ``'binary'`` the score of the foreground
+        (class 1; two classes only); ``'micro'`` one score from the counts of
+        every class pooled; ``'macro'`` the mean of the per-class scores (NaN
+        left out); ``'weighted'`` their mean weighted by the target pixels of
+        each class; ``'none'`` the per-class array.
+        Default (None): ``'binary'`` for boolean masks, ``'macro'`` for
+        integer label maps. One mask, one score: integer maps that may be a
+        binary mask (every counted value 0 or 1, or 0 or 255 as read from an
+        8-bit image file, or ``num_classes=2``) are scored as label maps,
+        the mean of background and foreground, with an
+        :class:`AmbiguousMaskWarning` that asks for ``average``: pass
+        ``'binary'`` for the foreground score (the score of the boolean mask;
+        for 0/255 maps pass ``pred > 0, target > 0``), or ``'macro'`` to keep
+        the mean.
     zero_division : float, default np.nan
         Value of a 0/0 score: a class that covers every target pixel has no
         negatives.
@@ -678,13 +825,36 @@ def f1(pred, target, *, num_classes=None, ignore_index=None, average=None,
     Parameters
     ----------
     pred, target : array_like or torch.Tensor
-        Label maps or boolean masks of the same shape.
+        Label maps (integers ``0..C-1``) or boolean masks of the same shape;
+        numpy arrays or tensors of any dtype (float16 and bfloat16 tensors
+        included; float maps must hold whole numbers).
     num_classes : int, optional
         Number of classes; inferred when None.
     ignore_index : int, optional
-        Target value whose pixels count nowhere.
+        Target value whose pixels count nowhere (the prediction there is not
+        looked at). If it is also a class index (``0 <= ignore_index <
+        num_classes``, for example 0 with classes 0..2), that class keeps no
+        target pixel and gets no score: NaN in ``average='none'`` (whatever
+        ``zero_division``), left out of the macro and weighted averages
+        (torchmetrics' ``multiclass_jaccard_index`` does the same; its
+        ``multiclass_f1_score`` averages the class in as 0). A pixel predicted
+        as that class still counts, as a miss of its true class, so micro
+        averages and accuracy are unchanged.
     average : {'binary', 'micro', 'macro', 'weighted', 'none'}, optional
-        As in :func:`precision`.
+        How classes are combined: ``'binary'`` the score of the foreground
+        (class 1; two classes only); ``'micro'`` one score from the counts of
+        every class pooled; ``'macro'`` the mean of the per-class scores (NaN
+        left out); ``'weighted'`` their mean weighted by the target pixels of
+        each class; ``'none'`` the per-class array.
+        Default (None): ``'binary'`` for boolean masks, ``'macro'`` for
+        integer label maps. One mask, one score: integer maps that may be a
+        binary mask (every counted value 0 or 1, or 0 or 255 as read from an
+        8-bit image file, or ``num_classes=2``) are scored as label maps,
+        the mean of background and foreground, with an
+        :class:`AmbiguousMaskWarning` that asks for ``average``: pass
+        ``'binary'`` for the foreground score (the score of the boolean mask;
+        for 0/255 maps pass ``pred > 0, target > 0``), or ``'macro'`` to keep
+        the mean.
     zero_division : float, default np.nan
         Value of a 0/0 score: a class absent from both inputs.
 
@@ -726,13 +896,36 @@ def dice(pred, target, *, num_classes=None, ignore_index=None, average=None,
     Parameters
     ----------
     pred, target : array_like or torch.Tensor
-        Label maps or boolean masks of the same shape.
+        Label maps (integers ``0..C-1``) or boolean masks of the same shape;
+        numpy arrays or tensors of any dtype (float16 and bfloat16 tensors
+        included; float maps must hold whole numbers).
     num_classes : int, optional
         Number of classes; inferred when None.
     ignore_index : int, optional
-        Target value whose pixels count nowhere.
+        Target value whose pixels count nowhere (the prediction there is not
+        looked at). If it is also a class index (``0 <= ignore_index <
+        num_classes``, for example 0 with classes 0..2), that class keeps no
+        target pixel and gets no score: NaN in ``average='none'`` (whatever
+        ``zero_division``), left out of the macro and weighted averages
+        (torchmetrics' ``multiclass_jaccard_index`` does the same; its
+        ``multiclass_f1_score`` averages the class in as 0). A pixel predicted
+        as that class still counts, as a miss of its true class, so micro
+        averages and accuracy are unchanged.
     average : {'binary', 'micro', 'macro', 'weighted', 'none'}, optional
-        As in :func:`precision`.
+        How classes are combined: ``'binary'`` the score of the foreground
+        (class 1; two classes only); ``'micro'`` one score from the counts of
+        every class pooled; ``'macro'`` the mean of the per-class scores (NaN
+        left out); ``'weighted'`` their mean weighted by the target pixels of
+        each class; ``'none'`` the per-class array.
+        Default (None): ``'binary'`` for boolean masks, ``'macro'`` for
+        integer label maps. One mask, one score: integer maps that may be a
+        binary mask (every counted value 0 or 1, or 0 or 255 as read from an
+        8-bit image file, or ``num_classes=2``) are scored as label maps,
+        the mean of background and foreground, with an
+        :class:`AmbiguousMaskWarning` that asks for ``average``: pass
+        ``'binary'`` for the foreground score (the score of the boolean mask;
+        for 0/255 maps pass ``pred > 0, target > 0``), or ``'macro'`` to keep
+        the mean.
     zero_division : float, default np.nan
         Value of a 0/0 score: a class absent from both inputs.
 
@@ -783,14 +976,37 @@ def iou(pred, target, *, num_classes=None, ignore_index=None, average=None,
     Parameters
     ----------
     pred, target : array_like or torch.Tensor
-        Label maps or boolean masks of the same shape.
+        Label maps (integers ``0..C-1``) or boolean masks of the same shape;
+        numpy arrays or tensors of any dtype (float16 and bfloat16 tensors
+        included; float maps must hold whole numbers).
     num_classes : int, optional
         Number of classes; inferred when None.
     ignore_index : int, optional
-        Target value whose pixels count nowhere.
+        Target value whose pixels count nowhere (the prediction there is not
+        looked at). If it is also a class index (``0 <= ignore_index <
+        num_classes``, for example 0 with classes 0..2), that class keeps no
+        target pixel and gets no score: NaN in ``average='none'`` (whatever
+        ``zero_division``), left out of the macro and weighted averages
+        (torchmetrics' ``multiclass_jaccard_index`` does the same; its
+        ``multiclass_f1_score`` averages the class in as 0). A pixel predicted
+        as that class still counts, as a miss of its true class, so micro
+        averages and accuracy are unchanged.
     average : {'binary', 'micro', 'macro', 'weighted', 'none'}, optional
-        As in :func:`precision`. ``'macro'`` over label maps is the usual
+        How classes are combined: ``'binary'`` the score of the foreground
+        (class 1; two classes only); ``'micro'`` one score from the counts of
+        every class pooled; ``'macro'`` the mean of the per-class scores (NaN
+        left out); ``'weighted'`` their mean weighted by the target pixels of
+        each class; ``'none'`` the per-class array. ``'macro'`` over label maps is the usual
         "mean IoU" (mIoU) of semantic segmentation benchmarks.
+        Default (None): ``'binary'`` for boolean masks, ``'macro'`` for
+        integer label maps. One mask, one score: integer maps that may be a
+        binary mask (every counted value 0 or 1, or 0 or 255 as read from an
+        8-bit image file, or ``num_classes=2``) are scored as label maps,
+        the mean of background and foreground, with an
+        :class:`AmbiguousMaskWarning` that asks for ``average``: pass
+        ``'binary'`` for the foreground score (the score of the boolean mask;
+        for 0/255 maps pass ``pred > 0, target > 0``), or ``'macro'`` to keep
+        the mean.
     zero_division : float, default np.nan
         Value of a 0/0 score: a class absent from both inputs.
 
@@ -844,7 +1060,11 @@ def matthews_corrcoef(pred, target, *, num_classes=None, ignore_index=None,
     Parameters
     ----------
     pred, target : array_like or torch.Tensor
-        Label maps or boolean masks of the same shape.
+        Label maps (integers ``0..C-1``) or boolean masks of the same shape;
+        numpy arrays or tensors of any dtype (float16 and bfloat16 tensors
+        included; float maps must hold whole numbers).
+        The same value for a boolean mask and for the same mask as 0/1 or
+        0/255 integers (this score has no ``average``).
     num_classes : int, optional
         Number of classes; inferred when None.
     ignore_index : int, optional
@@ -889,6 +1109,20 @@ def matthews_corrcoef(pred, target, *, num_classes=None, ignore_index=None,
 # Streaming accumulator
 # ---------------------------------------------------------------------------
 
+def _distributed():
+    """``torch.distributed`` when a process group is initialised, else None.
+
+    torch is not imported here for that: without it no group can exist.
+    """
+    if "torch" not in sys.modules:
+        return None
+    import torch.distributed as dist
+
+    if not dist.is_available() or not dist.is_initialized():
+        return None
+    return dist
+
+
 _REDUCTIONS = ("dataset", "mean_per_image", "per_image")
 
 
@@ -898,7 +1132,10 @@ class ConfusionMatrix:
     Each :meth:`update` adds a batch; every pixel score of this module is then
     available as a method, either for the dataset (all pixels pooled into one
     matrix) or per image. Only ``C x C`` counts per image are kept, never the
-    maps themselves.
+    maps themselves. Accumulators add up: :meth:`merge` (or ``+``) combines
+    those of several workers, and :meth:`all_reduce` sums them over the
+    processes of a ``torch.distributed`` run (DDP), so that every process
+    reports the dataset score.
 
     Parameters
     ----------
@@ -907,7 +1144,9 @@ class ConfusionMatrix:
         (and grows if a later batch holds a larger label); boolean masks
         always have 2.
     ignore_index : int, optional
-        Target value whose pixels count nowhere.
+        Target value whose pixels count nowhere. If it is also a class index,
+        that class gets no score (NaN) and is left out of the macro and
+        weighted averages, as in :func:`precision` and the other scores.
     keep_per_image : bool, default True
         Keep one matrix per image (``C x C`` integers each), needed for
         ``reduce='mean_per_image'`` and ``'per_image'``.
@@ -939,6 +1178,27 @@ class ConfusionMatrix:
 
     The two reductions generally differ; chapter 04 shows by how much.
 
+    The default ``average`` follows the functions of this module: ``'binary'``
+    for boolean masks, ``'macro'`` for label maps, and an
+    :class:`AmbiguousMaskWarning` when label maps of two classes (only 0 and
+    1, only 0 and 255, or ``num_classes=2``) are scored without ``average``.
+
+    Several processes (``torch.distributed``, for example DDP training): each
+    process updates its own accumulator with its share of the data; then
+    every process calls ``scores.all_reduce()``, which sums the counts over
+    the processes (gloo on the CPU, NCCL on GPUs), after which every process
+    reports the same dataset scores, those of a single accumulator fed all
+    the data::
+
+        scores = ConfusionMatrix(num_classes=21, ignore_index=255)
+        for images, target in loader:          # this process's share
+            scores.update(model(images).argmax(1), target)
+        scores.all_reduce()                    # on every process
+        miou = scores.iou()                    # the same on every process
+
+    Without an initialised process group ``all_reduce`` does nothing, so the
+    same code runs on one process.
+
     References
     ----------
     .. [1] Metrics Reloaded: L. Maier-Hein et al., Nature Methods 21, 2024
@@ -961,6 +1221,13 @@ class ConfusionMatrix:
     0.5
     >>> scores.dice(reduce="per_image")
     array([1., 0.])
+
+    Two workers' accumulators add up to the accumulator of all the data:
+
+    >>> first = ConfusionMatrix().update(big, big)
+    >>> second = ConfusionMatrix().update(np.zeros((1, 4, 4), bool), small_target)
+    >>> bool(((first + second).matrix == scores.matrix).all())
+    True
     """
 
     def __init__(self, num_classes=None, *, ignore_index=None, keep_per_image=True):
@@ -973,14 +1240,23 @@ class ConfusionMatrix:
         self.reset()
 
     def reset(self):
-        """Forget everything seen so far."""
+        """Forget everything seen so far (and any :meth:`all_reduce`)."""
         self.num_classes = self._fixed_classes
         self._is_mask = None
         self._matrix = None if self.num_classes is None else np.zeros(
             (self.num_classes, self.num_classes), dtype=np.int64)
         self._per_image = []
         self.num_images = 0
+        self._reduced = False
         return self
+
+    def _require_local(self, action):
+        if self._reduced:
+            raise ValueError(
+                f"ConfusionMatrix.{action}: the counts already hold every process's pixels "
+                "(all_reduce was called), so adding more would count some twice. Call reset() "
+                "first, or keep accumulating locally and all_reduce a copy "
+                "(copy.deepcopy(scores).all_reduce()).")
 
     def __repr__(self):
         return (f"ConfusionMatrix(num_classes={self.num_classes}, "
@@ -1006,6 +1282,7 @@ class ConfusionMatrix:
         """
         if not isinstance(batched, bool):
             raise argument_error("batched", "True or False", describe(batched), type_error=True)
+        self._require_local("update")
         pred, target, num_classes, ignore_index, is_mask = _prepare(
             pred, target, self._fixed_classes, self.ignore_index, self.num_classes)
         if self._is_mask is not None and is_mask != self._is_mask:
@@ -1040,6 +1317,199 @@ class ConfusionMatrix:
         self._per_image = [np.pad(m, ((0, num_classes - old), (0, num_classes - old)))
                            for m in self._per_image]
 
+    # -- combining accumulators: several workers, several processes ------------------------
+
+    def merge(self, other):
+        """Add the counts of another accumulator to this one (in place).
+
+        ``a.merge(b)`` is ``a += b``; ``a + b`` returns a new accumulator and
+        ``sum([a, b, c])`` works too. The dataset matrix becomes the sum of
+        both, the per-image matrices those of ``self`` followed by those of
+        ``other``, and the number of classes the larger of the two.
+
+        Parameters
+        ----------
+        other : ConfusionMatrix
+            Counted with the same ``ignore_index``, on the same kind of input
+            (boolean masks or label maps).
+
+        Returns
+        -------
+        ConfusionMatrix
+            ``self``.
+
+        Raises
+        ------
+        ValueError
+            ``ignore_index`` differs, one counted masks and the other label
+            maps, ``other`` has more classes than ``self``'s fixed
+            ``num_classes``, or ``self`` keeps per-image matrices and ``other``
+            kept none of its images.
+        """
+        if not isinstance(other, ConfusionMatrix):
+            raise argument_error("other", "a ConfusionMatrix", type(other).__name__,
+                                 type_error=True)
+        self._require_local("merge")
+        if other is self:  # a += a: add a snapshot, not a list that grows while it is read
+            other = copy.deepcopy(other)
+        header = np.array([self._header(), other._header()])
+        self._combine(header, [other._matrix], [other._per_image])
+        return self
+
+    def __iadd__(self, other):
+        if not isinstance(other, ConfusionMatrix):
+            return NotImplemented
+        return self.merge(other)
+
+    def __add__(self, other):
+        if not isinstance(other, ConfusionMatrix):
+            return NotImplemented
+        return copy.deepcopy(self).merge(other)
+
+    def __radd__(self, other):
+        if isinstance(other, int) and not isinstance(other, bool) and other == 0:
+            return copy.deepcopy(self)  # the start value of sum()
+        return NotImplemented
+
+    def all_reduce(self, group=None):
+        """Sum the counts over the processes of a ``torch.distributed`` group (in place).
+
+        Call it on every process of the group, after the last :meth:`update`:
+        afterwards every process holds the counts of all of them, so
+        every score method gives the same dataset score on every process. The
+        per-image matrices are gathered too, in rank order (rank 0's images
+        first). Without ``torch.distributed``, or before
+        ``init_process_group``, it does nothing.
+
+        Parameters
+        ----------
+        group : torch.distributed.ProcessGroup, optional
+            The processes to sum over; default the whole world. Counts travel
+            as int64 tensors: on the CPU for gloo, on the current CUDA device
+            for NCCL.
+
+        Returns
+        -------
+        ConfusionMatrix
+            ``self``, so that ``scores.all_reduce().dice()`` reads naturally.
+
+        Raises
+        ------
+        ValueError
+            On every process alike, when the processes disagree on
+            ``ignore_index``, ``keep_per_image`` or the kind of input (masks or
+            label maps), when a fixed ``num_classes`` is smaller than the
+            classes seen elsewhere, or when this accumulator was already
+            all-reduced (call :meth:`reset`, or all-reduce a copy, so that no
+            pixel counts twice).
+
+        Notes
+        -----
+        With ``DistributedSampler(drop_last=False)`` the last batch is padded
+        with repeated images when the dataset does not divide evenly between
+        the processes; those images then count twice (torchmetrics has the
+        same caveat). Evaluate with an even split or on one process when the
+        exact score matters.
+        """
+        dist = _distributed()
+        if dist is None:
+            return self
+        import torch
+
+        self._require_local("all_reduce")
+        device = torch.device("cpu")
+        if "nccl" in str(dist.get_backend(group)).lower():
+            device = torch.device("cuda", torch.cuda.current_device())
+        world = dist.get_world_size(group)
+        local = torch.tensor(self._header(), dtype=torch.int64, device=device)
+        headers = [torch.empty_like(local) for _ in range(world)]
+        dist.all_gather(headers, local, group=group)
+        header = torch.stack(headers).cpu().numpy()
+        # every process checks the same gathered headers, so all raise together
+        num_classes, _, _, _ = self._check_headers(header, same_keep=True)
+        if num_classes is None:
+            return self  # no process has seen any data
+        self._grow(num_classes)
+        matrix = torch.from_numpy(self._matrix).to(device)
+        dist.all_reduce(matrix, op=dist.ReduceOp.SUM, group=group)
+        self._matrix = matrix.cpu().numpy()
+        counts = header[:, 4]
+        if self.keep_per_image and counts.max() > 0:
+            shape = (int(counts.max()), num_classes, num_classes)
+            mine = np.zeros(shape, dtype=np.int64)
+            if self._per_image:
+                mine[:len(self._per_image)] = np.stack(self._per_image)
+            mine = torch.from_numpy(mine).to(device)
+            gathered = [torch.empty_like(mine) for _ in range(world)]
+            dist.all_gather(gathered, mine, group=group)
+            self._per_image = [image for rank, part in enumerate(gathered)
+                               for image in part[:int(counts[rank])].cpu().numpy()]
+        self.num_images = int(counts.sum())
+        kinds = header[:, 2]
+        if self._is_mask is None and (kinds >= 0).any():
+            self._is_mask = bool(kinds.max() == 1)
+        self._reduced = True
+        return self
+
+    def _header(self):
+        """What another process needs to know before adding counts: a list of 7 integers."""
+        return [-1 if self.num_classes is None else self.num_classes,
+                -1 if self._fixed_classes is None else self._fixed_classes,
+                -1 if self._is_mask is None else int(self._is_mask),
+                int(self.keep_per_image), self.num_images,
+                int(self.ignore_index is not None),
+                0 if self.ignore_index is None else self.ignore_index]
+
+    def _check_headers(self, header, *, same_keep=False):
+        """The number of classes of the combined counts; raises where they cannot combine.
+
+        ``header`` holds one :meth:`_header` per accumulator, this one first.
+        ``same_keep``: every accumulator must agree on ``keep_per_image`` (for
+        :meth:`all_reduce`, where every process must take the same decision).
+        """
+        header = np.asarray(header, dtype=np.int64)
+        seen, fixed, kinds, keep, counts, has_ignore, ignore = header.T
+        if len(set(zip(has_ignore.tolist(), ignore.tolist(), strict=True))) > 1:
+            values = sorted({None if not h else int(i) for h, i in zip(has_ignore, ignore,
+                                                                       strict=True)},
+                            key=str)
+            raise argument_error("ignore_index", "the same value in every ConfusionMatrix "
+                                 "combined", f"{values}")
+        if (kinds == 0).any() and (kinds == 1).any():
+            raise argument_error("other", "a ConfusionMatrix of the same kind of input (all "
+                                 "boolean masks or all label maps)", "a mix of both")
+        if same_keep and keep.min() != keep.max():
+            raise argument_error("keep_per_image", "the same value on every process",
+                                 "True on some and False on others")
+        if self.keep_per_image and not keep.all() and counts[keep == 0].any():
+            raise argument_error("other", "a ConfusionMatrix with keep_per_image=True (this "
+                                 "one keeps a matrix per image)", "one that kept none")
+        num_classes = int(seen.max())
+        if num_classes < 0:
+            return None, kinds, keep, counts
+        for value in fixed[fixed >= 0]:
+            if value < num_classes:
+                raise argument_error("num_classes", f"at least {num_classes}, the classes seen "
+                                     "by the counts combined", f"a fixed num_classes={value}")
+        return num_classes, kinds, keep, counts
+
+    def _combine(self, header, matrices, per_image_lists):
+        """Add other accumulators' counts (merge), after the checks of :meth:`_check_headers`."""
+        num_classes, kinds, _, counts = self._check_headers(header)
+        if num_classes is None:
+            return
+        self._grow(num_classes)
+        for matrix, images, count in zip(matrices, per_image_lists, counts[1:], strict=True):
+            if matrix is None:
+                continue
+            pad = num_classes - matrix.shape[0]
+            self._matrix += np.pad(matrix, ((0, pad), (0, pad)))
+            if self.keep_per_image:
+                self._per_image.extend(np.pad(m, ((0, pad), (0, pad))) for m in images)
+            self.num_images += int(count)
+        if self._is_mask is None and (kinds >= 0).any():
+            self._is_mask = bool(kinds.max() == 1)
+
     @property
     def matrix(self) -> np.ndarray:
         self._require_data()
@@ -1066,10 +1536,16 @@ class ConfusionMatrix:
         if average is not None:
             check_choice(average, "average", AVERAGES)
         self._require_data()
+        if average is None and name in _AVERAGED and not self._is_mask:
+            values = _two_class_values(self._matrix, self._fixed_classes)
+            if values:
+                _warn_two_classes(values)
         average = _resolve_average(average, self.num_classes, bool(self._is_mask))
         if reduce == "dataset":
-            return as_result(_score(name, self._matrix, average, zero_division))
-        per_image = np.asarray(_score(name, self.per_image, average, zero_division))
+            return as_result(_score(name, self._matrix, average, zero_division,
+                                    self.ignore_index))
+        per_image = np.asarray(_score(name, self.per_image, average, zero_division,
+                                      self.ignore_index))
         if reduce == "per_image":
             return per_image
         return as_result(nanmean(per_image, axis=0))
@@ -1083,27 +1559,57 @@ class ConfusionMatrix:
         return self._compute("balanced_accuracy", "macro", zero_division, reduce)
 
     def precision(self, *, average=None, zero_division=np.nan, reduce="dataset"):
-        """Precision, see :func:`precision`."""
+        """Precision, see :func:`precision`.
+
+        Default ``average``: ``'binary'`` for boolean masks, ``'macro'`` for
+        label maps, with an :class:`AmbiguousMaskWarning` for label maps of
+        two classes (pass ``average`` for those).
+        """
         return self._compute("precision", average, zero_division, reduce)
 
     def recall(self, *, average=None, zero_division=np.nan, reduce="dataset"):
-        """Recall, see :func:`recall`."""
+        """Recall, see :func:`recall`.
+
+        Default ``average``: ``'binary'`` for boolean masks, ``'macro'`` for
+        label maps, with an :class:`AmbiguousMaskWarning` for label maps of
+        two classes (pass ``average`` for those).
+        """
         return self._compute("recall", average, zero_division, reduce)
 
     def specificity(self, *, average=None, zero_division=np.nan, reduce="dataset"):
-        """Specificity, see :func:`specificity`."""
+        """Specificity, see :func:`specificity`.
+
+        Default ``average``: ``'binary'`` for boolean masks, ``'macro'`` for
+        label maps, with an :class:`AmbiguousMaskWarning` for label maps of
+        two classes (pass ``average`` for those).
+        """
         return self._compute("specificity", average, zero_division, reduce)
 
     def f1(self, *, average=None, zero_division=np.nan, reduce="dataset"):
-        """F1 score, see :func:`f1`."""
+        """F1 score, see :func:`f1`.
+
+        Default ``average``: ``'binary'`` for boolean masks, ``'macro'`` for
+        label maps, with an :class:`AmbiguousMaskWarning` for label maps of
+        two classes (pass ``average`` for those).
+        """
         return self._compute("f1", average, zero_division, reduce)
 
     def dice(self, *, average=None, zero_division=np.nan, reduce="dataset"):
-        """Dice coefficient, see :func:`dice`."""
+        """Dice coefficient, see :func:`dice`.
+
+        Default ``average``: ``'binary'`` for boolean masks, ``'macro'`` for
+        label maps, with an :class:`AmbiguousMaskWarning` for label maps of
+        two classes (pass ``average`` for those).
+        """
         return self._compute("f1", average, zero_division, reduce)
 
     def iou(self, *, average=None, zero_division=np.nan, reduce="dataset"):
-        """Intersection over union, see :func:`iou`."""
+        """Intersection over union, see :func:`iou`.
+
+        Default ``average``: ``'binary'`` for boolean masks, ``'macro'`` for
+        label maps, with an :class:`AmbiguousMaskWarning` for label maps of
+        two classes (pass ``average`` for those).
+        """
         return self._compute("iou", average, zero_division, reduce)
 
     def matthews_corrcoef(self, *, zero_division=np.nan, reduce="dataset"):
