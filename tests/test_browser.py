@@ -11,7 +11,7 @@ of the book served from 127.0.0.1 and checks what a reader would meet:
 - every "Show solution" toggle opens and shows its code;
 - every slider of every demo changes the figure and its label, and moving it
   back brings the first figure back (a slider over a frozen plot misleads);
-- no cell output scrolls sideways and no word breaks inside a table cell at
+- no cell (code or output) scrolls sideways and no word breaks inside a table cell at
   100 % zoom in a 1280 px window.
 
 ``check_book`` takes an HTML folder and returns what it found, so the second
@@ -191,7 +191,8 @@ _SET_SLIDER = """(input, value) => {
 # What a reader at 100 % zoom cannot see: output text cut off behind a
 # horizontal scroll bar, and words broken across lines inside table cells.
 _LAYOUT = r"""() => {
-    const wide = [...document.querySelectorAll('div.cell_output pre, div.output pre')]
+    const wide = [...document.querySelectorAll(
+        'div.cell_output pre, div.output pre, div.cell_input pre')]
         .filter((e) => e.scrollWidth > e.clientWidth + 1)
         .map((e) => e.textContent.trim().slice(0, 60));
     const broken = [];
@@ -218,7 +219,7 @@ _LAYOUT = r"""() => {
 def _check_layout(page, name, report):
     found = page.evaluate(_LAYOUT)
     for text in found["wide"]:
-        report.problems.append(f"{name}: a cell output scrolls sideways: {text!r}")
+        report.problems.append(f"{name}: a cell scrolls sideways: {text!r}")
     for word in found["broken"]:
         report.problems.append(f"{name}: a word is broken across lines in a table: {word!r}")
 
@@ -469,7 +470,7 @@ def test_browser_check_catches_a_frozen_slider_and_external_request(book_html, t
     assert re.search(r"solution toggle #0 did not show its code", found), found
     assert "index.html: HTTP 404" in found, found
     assert re.search(r"math element #\d+ .* was not typeset", found), found
-    assert "a cell output scrolls sideways: 'tampered output" in found, found
+    assert "a cell scrolls sideways: 'tampered output" in found, found
     assert "broken across lines in a table: 'incomprehensibilities'" in found, found
     # The label still moves: only the figure is reported for the frozen slider.
     assert "but its label stayed" not in found, found
