@@ -22,6 +22,7 @@ import numpy as np
 
 __all__ = [
     "describe",
+    "some_values",
     "argument_error",
     "to_numpy",
     "check_int",
@@ -56,6 +57,21 @@ def describe(value) -> str:
     if len(text) > 60:
         text = text[:57] + "..."
     return text
+
+
+def some_values(values, limit: int = 6) -> str:
+    """The first ``limit`` of the sorted distinct ``values``, marked as cut when there are more.
+
+    >>> some_values([0, 1])
+    '[0, 1]'
+    >>> some_values(range(9))
+    '[0, 1, 2, 3, 4, 5, …] (9 distinct values)'
+    """
+    values = np.unique(np.asarray(values))
+    shown = values[:limit].tolist()
+    if values.size <= limit:
+        return str(shown)
+    return f"{str(shown)[:-1]}, …] ({values.size} distinct values)"
 
 
 def argument_error(name: str, expected: str, got, *, type_error: bool = False):
@@ -192,7 +208,7 @@ def check_mask(value, name: str, *, ndims: Sequence[int] | None = None) -> np.nd
             if values.size == 2 and values[0] == 0:  # 0/255 from an 8-bit image file
                 hint = f" (for a mask stored as 0 and {values[1].item():g}, pass `{name} > 0`)"
             raise argument_error(name, "a boolean mask (or an array of 0 and 1)",
-                                 f"values {values[:6].tolist()}{hint}")
+                                 f"values {some_values(values)}{hint}")
         return array.astype(bool)
     raise argument_error(name, "a boolean mask", array, type_error=True)
 

@@ -8,6 +8,8 @@ function raising NotImplementedError), and an answer of the wrong kind.
 from __future__ import annotations
 
 import dataclasses
+import html
+import re
 
 import numpy as np
 import pytest
@@ -24,6 +26,8 @@ from segcourse.exercises import (
     check_object_fraction,
     check_panoptic_encoding,
 )
+from segcourse.exercises._common import _box_convention_hint, _box_conventions
+from segcourse.exercises.ch01 import _box_test_masks
 from segcourse.labels import bounding_boxes, connected_components, mask_to_box
 from segcourse.student import make_stub
 
@@ -99,13 +103,25 @@ def test_check_result_truthiness():
     assert CheckResult(True, "x").answered is True
 
 
-def test_check_result_repr():
+def test_check_result_repr(jupyter):
     assert repr(CheckResult(True, "well done")) == "Correct! well done"
     assert repr(CheckResult(False, "try again")) == "Not yet. Hint: try again"
     assert repr(CheckResult(False, "replace it", answered=False)) == "Not answered yet: replace it"
 
 
-def test_check_result_html():
+@pytest.fixture
+def jupyter(monkeypatch):
+    """As in JupyterLab: the book's variable unset."""
+    monkeypatch.delenv("SEGCOURSE_BOOK_BUILD", raising=False)
+
+
+@pytest.fixture
+def book(monkeypatch):
+    """As in the book's kernels (book/conf.py sets the variable)."""
+    monkeypatch.setenv("SEGCOURSE_BOOK_BUILD", "1")
+
+
+def test_check_result_html(jupyter):
     right = CheckResult(True, "well done")._repr_html_()
     assert right.startswith('<div class="segcourse-check"')
     assert "#1a7f37" in right and "<strong" in right
@@ -116,6 +132,58 @@ def test_check_result_html():
     assert "a < b" not in wrong
     unanswered = CheckResult(False, "x", answered=False)._repr_html_()
     assert "#6c757d" in unanswered and "Not answered yet</strong>" in unanswered
+
+
+def test_check_result_in_the_book_folds_a_right_answers_message(book):
+    # the book executes the solutions: the message under each exercise gives the answer away
+    result = CheckResult(True, "Coin 18 covers 3148 pixels & its box is (315, 156, 379, 217).")
+    page = result._repr_html_()
+    assert page.startswith('<div class="segcourse-check"')
+    # the verdict stays in sight, as tests/test_book.py reads it
+    assert re.search(r'class="segcourse-check"[^>]*><strong[^>]*>Correct!</strong>', page)
+    # the message sits inside a real <details>, after its <summary>: closed until opened
+    folded = re.search(r"<details[^>]*><summary[^>]*>(.*?)</summary>(.*?)</details></div>$",
+                       page)
+    assert folded, page
+    assert folded.group(1) == "Show the checker&#x27;s message (it gives the answer)"
+    assert folded.group(2) == ("Coin 18 covers 3148 pixels &amp; its box is "
+                               "(315, 156, 379, 217).")
+    assert "<details open" not in page
+    assert page.count("3148") == 1  # nowhere outside the fold
+    assert repr(result) == "Correct!"  # the text form: the verdict only
+    assert bool(result) and result.message.startswith("Coin 18")  # the result is unchanged
+
+
+def test_check_result_in_the_book_shows_hints_as_they_are(book):
+    # a chapter may show a hint on purpose; a stub's instruction is no answer either
+    for result, head in [(CheckResult(False, "use a < b"), "Not yet. Hint:"),
+                         (CheckResult(False, "replace it", answered=False), "Not answered yet")]:
+        page = result._repr_html_()
+        assert "<details" not in page
+        assert page.endswith(f"{head}</strong> {html.escape(result.message)}</div>")
+    assert repr(CheckResult(False, "use a < b")) == "Not yet. Hint: use a < b"
+
+
+@pytest.mark.parametrize("value", ["0", "", "true"])
+def test_check_result_folds_only_when_the_book_variable_is_one(monkeypatch, value):
+    monkeypatch.setenv("SEGCOURSE_BOOK_BUILD", value)
+    result = CheckResult(True, "well done")
+    assert "<details" not in result._repr_html_()
+    assert repr(result) == "Correct! well done"
+
+
+def test_checkers_in_the_book_fold_their_answers(book):
+    scene = make_scene(seed=0)
+    things = np.isin(scene.semantic, scene.things)
+    for result in (check_box_from_mask(mask_to_box),
+                   check_object_fraction(things.mean(), things, COINS_MASK),
+                   check_largest_coin(LARGEST, LARGEST_BOX, INSTANCE),
+                   check_component_count(FOUR, OBJECTS - FOUR, CROWDED)):
+        assert result and repr(result) == "Correct!"
+        page = result._repr_html_()
+        before, _, _ = page.partition("<details")
+        assert before.endswith("Correct!</strong>")
+        assert html.escape(result.message, quote=True) in page.partition("</summary>")[2]
 
 
 def test_check_result_is_frozen():
@@ -176,9 +244,25 @@ def test_box_checker_accepts_correct_answers(function):
     (box_in_reading_order,
      "the first and last foreground pixels in reading order (row by row) are not always the "
      "leftmost and rightmost"),
-    (lambda m: mask_to_box(COINS_MASK),  # reads the notebook's `mask`, not its argument
+    (lambda m: mask_to_box(COINS_MASK),  # reads a global `mask`, not its argument
+     "your function returns the same box (18, 16, 381, 288) for every test mask: it reads the "
+     "notebook variable `COINS_MASK` instead of its argument. Use only the mask it is given."),
+    (lambda m, box=(18, 16, 381, 288): box,  # the same box, from no global this time
      "your function returns the same box (18, 16, 381, 288) for every test mask: does it read "
-     "a notebook variable"),
+     "a notebook variable (such as `mask` or `tiny`) instead of its argument? Use only the "
+     "mask it is given."),
+    (_box_in(lambda x0, y0, x1, y1: (x0, y0, x1 - 1, y1)),
+     "x_max is one too small: the maxima are inclusive, the last foreground column itself."),
+    (_box_in(lambda x0, y0, x1, y1: (x0, y0, x1, y1 - 1)),
+     "y_max is one too small: the maxima are inclusive, the last foreground row itself."),
+    (_box_in(lambda x0, y0, x1, y1: (x0, y0, x1 - 1, y1 - 1)),
+     "x_max and y_max are one too small: the maxima are inclusive"),
+    (_box_in(lambda x0, y0, x1, y1: (x0, y0, x1 + 1, y1)), "x_max is one too large"),
+    (_box_in(lambda x0, y0, x1, y1: (x0, y0, x1, y1 + 1)), "y_max is one too large"),
+    (lambda m: (np.nonzero(m)[1].min(), np.nonzero(m)[0].min()),  # two numbers, numpy ints
+     "return four numbers (x_min, y_min, x_max, y_max), got 2."),
+    (lambda m: ((np.int64(2), np.int64(1)), (np.int64(6), np.int64(3))),
+     "return four integers (x_min, y_min, x_max, y_max); got ((2, 1), (6, 3))."),
     (lambda m: None, "your function returns None: did you forget `return`?"),
     (lambda m: (0, 0, 1), "return four numbers (x_min, y_min, x_max, y_max), got 3."),
     (lambda m: "abcd", "return four integers (x_min, y_min, x_max, y_max); got 'abcd'."),
@@ -188,6 +272,51 @@ def test_box_checker_accepts_correct_answers(function):
 ])
 def test_box_checker_hints(function, hint):
     assert_hint(check_box_from_mask(function), hint)
+
+
+def test_box_checker_x_max_one_too_small_is_not_called_coco():
+    # the learner's report: on the first test mask, box (2, 1, 6, 3), (x, y, width, height)
+    # and "x_max one too small" are the same four numbers, (2, 1, 5, 3)
+    first = _box_test_masks()[0]
+    x0, y0, x1, y1 = mask_to_box(first)
+    assert (x0, y0, x1 - x0 + 1, y1 - y0 + 1) == (x0, y0, x1 - 1, y1) == (2, 1, 5, 3)
+
+    def box_from_mask(mask):
+        rows, cols = np.nonzero(mask)
+        return cols.min(), rows.min(), cols.max() - 1, rows.max()
+
+    result = check_box_from_mask(box_from_mask)
+    assert "COCO" not in result.message
+    assert result.message == ("x_max is one too small: the maxima are inclusive, the last "
+                              "foreground column itself.")
+
+
+def test_box_test_masks_tell_every_convention_apart():
+    # a convention is named only when it gives every test box: each must differ from the
+    # right boxes and from every other convention on at least one test mask
+    rights = [mask_to_box(mask) for mask in _box_test_masks()]
+    tuples = list(zip(*[[box for box, _ in _box_conventions(right)] for right in rights],
+                      strict=True))
+    assert len(tuples) == len(_box_conventions(rights[0])) == 13
+    assert len(set(tuples + [tuple(rights)])) == len(tuples) + 1
+    for index, (_, hint) in enumerate(_box_conventions(rights[0])):
+        assert _box_convention_hint(list(tuples[index]), rights) == hint
+
+
+def test_box_convention_is_not_named_when_one_box_fits_two():
+    # one box alone (exercise 3) cannot tell COCO from x_max - 1 when they coincide
+    assert _box_convention_hint([(2, 1, 5, 3)], [(2, 1, 6, 3)]) is None
+    # on the largest coin every convention gives a box of its own
+    boxes = [box for box, _ in _box_conventions(LARGEST_BOX)]
+    assert len(set(boxes + [LARGEST_BOX])) == len(boxes) + 1
+
+
+def test_box_checker_hints_show_plain_numbers():
+    for function in (lambda m: ((np.int64(2), np.int64(1)), (np.int64(6), np.int64(3))),
+                     lambda m: (np.int64(2), np.float64(1.5), np.int64(6), np.int64(3)),
+                     lambda m: np.array([2.5, 1, 6, 3])):
+        message = check_box_from_mask(function).message
+        assert "np." not in message and "array(" not in message, message
 
 
 def test_box_checker_generic_hint_names_the_failing_mask():
@@ -248,10 +377,32 @@ COINS = np.array([[True, True, True, False],
 
 @pytest.mark.parametrize("answer", [0.25, 1 / 4, np.float32(0.25), np.array(0.25), 2 / 8])
 def test_fraction_checker_accepts_the_fraction(answer):
-    for result in (check_foreground_fraction(answer, MASK),
-                   check_object_fraction(answer, MASK, COINS)):
-        assert result and result.answered
-        assert repr(result) == "Correct! 25.00 % of the pixels are foreground."
+    result = check_foreground_fraction(answer, MASK)
+    assert result and result.answered
+    assert repr(result) == "Correct! 25.00 % of the pixels are foreground."
+    result = check_object_fraction(answer, MASK, COINS)
+    assert result and result.answered
+    assert repr(result) == ("Correct! 25.0 % of the scene's pixels are objects, against "
+                            "50.0 % for the coins: the scene is more lopsided.")
+    # without the coins' mask there is nothing to compare
+    assert repr(check_object_fraction(answer, MASK)) == ("Correct! 25.00 % of the pixels are "
+                                                         "foreground.")
+
+
+def test_object_fraction_answers_the_chapters_question():
+    # "Are the synthetic scenes of the course more lopsided than the coins?"
+    scene = make_scene(seed=0)
+    things = np.isin(scene.semantic, scene.things)
+    result = check_object_fraction(things.sum() / things.size, things, COINS_MASK)
+    assert result.message == ("15.9 % of the scene's pixels are objects, against 33.6 % for "
+                              "the coins: the scene is more lopsided.")
+    # and the other way round, when the scene's fraction is the nearer to one half
+    few_coins = np.zeros((4, 10), dtype=bool)
+    few_coins[0, 0] = True
+    assert check_object_fraction(0.25, MASK, few_coins).message.endswith(
+        "against 2.5 % for the coins: the coins are more lopsided.")
+    assert check_object_fraction(0.25, MASK, ~MASK).message.endswith(
+        "the two are as lopsided.")
 
 
 def test_fraction_checker_accepts_zero_one_masks_and_edge_fractions():
@@ -281,8 +432,11 @@ FRACTION_HINTS = [
 
 
 @pytest.mark.parametrize(("answer", "hint"), FRACTION_HINTS + [
-    (0.3, "count the foreground pixels (mask.sum()) and divide by the number of pixels "
+    (0.4, "count the foreground pixels (mask.sum()) and divide by the number of pixels "
           "(mask.size)."),
+    (0.25 / 3, "that is one third of the fraction: did you divide by image.size? An RGB "
+               "image has 3 values per pixel (red, green, blue), so its size is 3 times the "
+               "number of pixels. Divide by mask.size."),
 ])
 def test_fraction_checker_hints(answer, hint):
     result = check_foreground_fraction(answer, MASK)
@@ -293,8 +447,11 @@ def test_fraction_checker_hints(answer, hint):
 @pytest.mark.parametrize(("answer", "hint"), [
     (0.5, "that is the coins' foreground fraction: `mask` is the coins' mask from the first "
           "part of the chapter, `things` the scene's objects. Compute it from `things`."),
-    (0.3, "count the foreground pixels (things.sum()) and divide by the number of pixels "
+    (0.4, "count the foreground pixels (things.sum()) and divide by the number of pixels "
           "(things.size)."),
+    (0.25 / 3, "that is one third of the fraction: did you divide by scene.image.size? An "
+               "RGB image has 3 values per pixel (red, green, blue), so its size is 3 times "
+               "the number of pixels. Divide by things.size."),
 ] + [(answer, hint.replace("`answer`", "`object_fraction`")) for answer, hint in FRACTION_HINTS])
 def test_object_fraction_checker_hints(answer, hint):
     result = check_object_fraction(answer, MASK, COINS)
@@ -309,6 +466,51 @@ def test_object_fraction_checker_on_the_notebooks_data():
         "that is the coins' foreground fraction")
     # without the coins' mask, the same answer gets the generic hint
     assert check_object_fraction(0.5, MASK).message.startswith("count the foreground pixels")
+
+
+SCENE_THINGS = np.isin(make_scene(seed=0).semantic, make_scene(seed=0).things)  # 0.15942...
+ROUNDED = ("close: that looks rounded; compute it (things.sum() / things.size) instead of "
+           "typing a number.")
+
+
+@pytest.mark.parametrize("answer", [0.16, 0.159, 0.1594, 0.15942, 0.2, 0.15, 0.155,
+                                    np.float64(0.16), np.array(0.159)])
+def test_object_fraction_checker_recognises_a_rounded_answer(answer):
+    # the learner's report: 0.16 and 0.159 got the hint for someone who had not counted at all
+    assert_hint(check_object_fraction(answer, SCENE_THINGS, COINS_MASK), ROUNDED)
+    assert_hint(check_object_fraction(answer, SCENE_THINGS), ROUNDED)
+
+
+@pytest.mark.parametrize(("answer", "hint"), [
+    (0.1, "count the foreground pixels"),  # too far for one decimal
+    (0.17, "count the foreground pixels"),
+    (0.1694, "count the foreground pixels"),
+    (15.94, "that is a percentage: give a fraction between 0 and 1."),  # rounded, too
+    (16, "that is a percentage: give a fraction between 0 and 1."),
+    (0.84, "that is the background fraction"),  # 1 - 0.15942..., rounded
+    (0.336, "that is the coins' foreground fraction"),  # 0.33579..., rounded
+    (0.0531, "that is one third of the fraction: did you divide by scene.image.size?"),
+])
+def test_object_fraction_checker_tells_rounding_from_other_mistakes(answer, hint):
+    assert_hint(check_object_fraction(answer, SCENE_THINGS, COINS_MASK), hint)
+
+
+def test_a_whole_number_is_no_rounded_fraction():
+    small = np.zeros((10, 100), dtype=bool)
+    small[0, :3] = True  # 0.003
+    assert_hint(check_foreground_fraction(0, small), "count the foreground pixels")
+    assert_hint(check_foreground_fraction(0.0, small), "count the foreground pixels")
+    assert_hint(check_foreground_fraction(0.003, small[:, :99]), "close: that looks rounded")
+
+
+def test_object_fraction_checker_recognises_the_rgb_image_size():
+    scene = make_scene(seed=0)
+    assert scene.image.shape[-1] == 3
+    answer = SCENE_THINGS.sum() / scene.image.size
+    np.testing.assert_allclose(answer * 3, SCENE_THINGS.mean())
+    result = check_object_fraction(answer, SCENE_THINGS, COINS_MASK)
+    assert_hint(result, "that is one third of the fraction: did you divide by "
+                        "scene.image.size? An RGB image has 3 values per pixel")
 
 
 def test_fraction_checkers_not_answered():
@@ -479,11 +681,65 @@ def test_count_checker_accepts_the_solution():
                            "absent from the map: count the ids in the map."),
     (lambda *args: None, "your function returns None: did you forget `return`?"),
     (lambda *args: "two", "return a single integer, got str."),
-    (lambda *args: 99, "for class 3 the answer is 4, you returned 99."),
+    (lambda m, t, c: 99 + c, "for class 3 the answer is 4, you returned 102."),
+    (lambda *args: 99, "your function returns the same count 99 for every test case: does it "
+                       "read a notebook variable (such as `scene` or `crowded`) instead of its "
+                       "arguments? Use only `instance_map`, `instance_classes` and `class_id`, "
+                       "the arguments it is given."),
 ])
 def test_count_checker_hints(function, hint):
     assert_hint(check_count_objects(function), hint)
 
+
+def notebook_function(source, name, **variables):
+    """A function defined in a notebook cell, whose globals are the notebook's variables."""
+    namespace = {"np": np, **variables}
+    exec(source, namespace)  # noqa: S102 - a learner's cell
+    return namespace[name]
+
+
+COUNT_FROM_THE_NOTEBOOKS_SCENE = """
+def count_objects(instance_map, instance_classes, class_id):
+    present = [i for i in np.unique(scene.instance) if i != 0]
+    return sum(1 for i in present if scene.instance_classes[int(i)] == class_id)
+"""
+
+
+def test_count_checker_sees_a_function_reading_the_notebooks_scene():
+    # the learner's report: this got a hint about connected components
+    count_objects = notebook_function(COUNT_FROM_THE_NOTEBOOKS_SCENE, "count_objects",
+                                      scene=make_scene(seed=0))
+    result = check_count_objects(count_objects)
+    assert "connected components" not in result.message
+    assert_hint(result, "your function reads the notebook variable `scene` instead of its "
+                        "arguments: the checker calls it on test cases of its own, so use only "
+                        "`instance_map`, `instance_classes` and `class_id`, the arguments it "
+                        "is given.")
+
+
+def test_count_checker_names_the_notebook_variable_before_a_key_error():
+    # the scene's ids looked up in the test's own table raise KeyError on the tiny test map
+    count_objects = notebook_function("""
+def count_objects(instance_map, instance_classes, class_id):
+    present = [i for i in np.unique(scene.instance) if i != 0]
+    return sum(1 for i in present if instance_classes[int(i)] == class_id)
+""", "count_objects", scene=make_scene(seed=0))
+    with pytest.raises(KeyError):
+        count_objects(np.array([[1, 2]]), {1: 3, 2: 4}, 3)
+    assert_hint(check_count_objects(count_objects), "your function reads the notebook "
+                                                    "variable `scene` instead of its arguments")
+
+
+def test_count_checker_does_not_name_modules_functions_or_numbers():
+    # globals that are no data: a module, a helper function, a constant
+    count_objects = notebook_function("""
+BACKGROUND = 0
+def ids_of(instance_map):
+    return [int(i) for i in np.unique(instance_map) if i != BACKGROUND]
+def count_objects(instance_map, instance_classes, class_id):
+    return sum(1 for i in ids_of(instance_map) if instance_classes[i] == class_id) + 1
+""", "count_objects")
+    assert_hint(check_count_objects(count_objects), "one too many: np.unique also lists 0")
 
 def test_count_checker_not_answered():
     stub = learner_stub("count_objects", "count_objects(instance_map, instance_classes, class_id)")
@@ -530,10 +786,37 @@ def test_panoptic_checker_accepts_the_solution():
     (lambda p: None, "your function returns None: did you forget `return`?"),
     (lambda p: p[..., 0] * 1000 - p[..., 1], "compute panoptic_map[..., 0] * 1000 + "
                                              "panoptic_map[..., 1]."),
+    (lambda p: np.zeros((64, 96), dtype=int),
+     "your function returns the same ids for every test map: does it read a notebook variable "
+     "(such as `scene` or `panoptic`) instead of its argument? Use only the panoptic map it is "
+     "given."),
 ])
 def test_panoptic_checker_hints(function, hint):
     assert_hint(check_panoptic_encoding(function), hint)
 
+
+def test_panoptic_checker_sees_a_function_reading_the_notebooks_scene():
+    # before, this got "the ids should have the image's shape (64, 96), got (128, 192)"
+    encode_panoptic = notebook_function("""
+def encode_panoptic(panoptic_map):
+    return scene.panoptic[..., 0] * 1000 + scene.panoptic[..., 1]
+""", "encode_panoptic", scene=make_scene(seed=0))
+    assert_hint(check_panoptic_encoding(encode_panoptic),
+                "your function returns the same ids for every test map: it reads the notebook "
+                "variable `scene` instead of its argument. Use only the panoptic map it is "
+                "given.")
+
+
+def test_box_checker_sees_a_function_reading_the_notebooks_mask():
+    box_from_mask = notebook_function("""
+def box_from_mask(mask_of_object):
+    rows = np.flatnonzero(tiny.any(axis=1))
+    cols = np.flatnonzero(mask_of_object.any(axis=0))
+    return cols[0], rows[0], cols[-1], rows[-1]
+""", "box_from_mask", tiny=np.eye(3, dtype=bool))
+    assert_hint(check_box_from_mask(box_from_mask),
+                "your function reads the notebook variable `tiny` instead of its argument: the "
+                "checker calls it on test masks of its own, so use only the mask it is given.")
 
 def test_panoptic_checker_not_answered():
     stub = learner_stub("encode_panoptic", "encode_panoptic(panoptic_map)")

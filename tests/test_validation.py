@@ -19,6 +19,7 @@ from segcourse._validation import (
     check_positive_int,
     check_same_shape,
     describe,
+    some_values,
     to_numpy,
 )
 
@@ -224,6 +225,36 @@ def test_check_mask_accepts_booleans_and_zero_one_numbers():
 def test_check_mask_rejects_other_values(values):
     with pytest.raises(ValueError, match=r"`mask` to be a boolean mask \(or an array of 0 and 1\)"):
         check_mask(np.array(values), "mask")
+
+
+def test_check_mask_says_when_it_lists_only_some_values():
+    # chapter 02's `crowded` (ids 0-8) passed where a mask belongs: the message listed
+    # [0, 1, 2, 3, 4, 5] as if that were all, and the map holds 0 to 8
+    crowded = np.array([[1, 1, 2, 0, 5], [0, 3, 0, 6, 0], [4, 0, 7, 8, 0]])
+    with pytest.raises(ValueError) as error:
+        check_mask(crowded, "mask")
+    assert str(error.value) == ("Expected argument `mask` to be a boolean mask (or an array of 0 "
+                                "and 1), but got values [0, 1, 2, 3, 4, 5, …] (9 distinct "
+                                "values).")
+    # six values or fewer are all shown, with no mark
+    with pytest.raises(ValueError) as error:
+        check_mask(np.array([0, 1, 2, 3, 4, 5]), "mask")
+    assert str(error.value).endswith("but got values [0, 1, 2, 3, 4, 5].")
+
+
+def test_connected_components_of_an_instance_map_reports_every_value_it_cut():
+    from segcourse import labels
+
+    crowded = np.arange(9).reshape(3, 3)
+    with pytest.raises(ValueError, match=r"values \[0, 1, 2, 3, 4, 5, …\] \(9 distinct values\)"):
+        labels.connected_components(crowded)
+
+
+def test_some_values():
+    assert some_values([3, 1, 1, 0]) == "[0, 1, 3]"
+    assert some_values(np.arange(7)) == "[0, 1, 2, 3, 4, 5, …] (7 distinct values)"
+    assert some_values([0.5, 0.0, 2.5], limit=2) == "[0.0, 0.5, …] (3 distinct values)"
+    assert some_values([]) == "[]"
 
 
 def test_check_mask_says_how_to_convert_a_0_255_mask():

@@ -10,13 +10,24 @@ gets its own "not answered yet" instruction:
 
 from __future__ import annotations
 
+import dis
 import html
 import numbers
+import os
+import types
 from dataclasses import dataclass
 
 import numpy as np
 
 __all__ = ["CheckResult"]
+
+#: What the book shows in place of a right answer's message, which it folds away.
+BOOK_SUMMARY = "Show the checker's message (it gives the answer)"
+
+
+def _book_build() -> bool:
+    """True while the book is built (``book/conf.py`` sets ``SEGCOURSE_BOOK_BUILD=1``)."""
+    return os.environ.get("SEGCOURSE_BOOK_BUILD") == "1"
 
 
 @dataclass(frozen=True)
@@ -26,6 +37,14 @@ class CheckResult:
     It is truthy when the answer is right, prints as text and shows as a
     coloured box in Jupyter and in the book. ``answered`` is False while the
     answer is still the stub of the learner copy.
+
+    The book executes the solutions, so there every verdict is "Correct!" and
+    its message states the answer under the exercise, before the reader has
+    tried. While the book is built (``SEGCOURSE_BOOK_BUILD=1``) a right
+    answer therefore shows only "Correct!", its message folded behind a
+    ``<details>`` element the reader opens (:data:`BOOK_SUMMARY`); the text
+    form is "Correct!" alone. Hints and "not answered yet" show as in Jupyter
+    (a chapter may demonstrate a hint on purpose).
 
     Examples
     --------
@@ -42,9 +61,15 @@ class CheckResult:
     def __bool__(self) -> bool:
         return self.correct
 
+    def _folded(self) -> bool:
+        """True when the message is folded away: a right answer, in the book."""
+        return self.correct and self.answered and _book_build()
+
     def __repr__(self) -> str:
         if not self.answered:
             return f"Not answered yet: {self.message}"
+        if self._folded():
+            return "Correct!"
         return f"Correct! {self.message}" if self.correct else f"Not yet. Hint: {self.message}"
 
     def _repr_html_(self) -> str:
@@ -54,9 +79,16 @@ class CheckResult:
             colour, head = "#1a7f37", "Correct!"
         else:
             colour, head = "#b35900", "Not yet. Hint:"
+        message = html.escape(self.message)
+        if self._folded():
+            # a real <details>: keyboard- and screen-reader-accessible, opened on purpose
+            body = (f'<details style="margin-top: 0.2em"><summary style="cursor: pointer">'
+                    f"{html.escape(BOOK_SUMMARY)}</summary>{message}</details>")
+        else:
+            body = f" {message}"
         return (f'<div class="segcourse-check" style="border-left: 4px solid {colour}; '
-                f'padding: 0.3em 0.8em;"><strong style="color: {colour}">{head}</strong> '
-                f"{html.escape(self.message)}</div>")
+                f'padding: 0.3em 0.8em;"><strong style="color: {colour}">{head}</strong>'
+                f"{body}</div>")
 
 
 def _right(message: str) -> CheckResult:
@@ -154,8 +186,26 @@ def _describe(value) -> str:
         return f"a {type(value).__name__} of {len(value)} items"
     if isinstance(value, str):
         return f"the text {value!r}"
-    text = repr(value)
+    text = _show(value)
     return text if len(text) <= 40 else f"a {type(value).__name__}"
+
+
+def _plain(value):
+    """``value`` with numpy numbers made Python numbers, in tuples and lists too."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, tuple):
+        return tuple(_plain(item) for item in value)
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _show(value) -> str:
+    """``value`` as a hint writes it: ``(2, 1)``, never ``(np.int64(2), np.int64(1))``."""
+    return repr(_plain(value))
 
 
 def _as_number(value) -> float | None:
@@ -191,22 +241,17 @@ def _as_box(value, verb: str = "return"):
     except TypeError:
         return f"{verb} four integers (x_min, y_min, x_max, y_max); got {_describe(value)}."
     if isinstance(value, str) or any(_as_int(v) is None for v in box):
-        return f"{verb} four integers (x_min, y_min, x_max, y_max); got {value!r}."
+        return f"{verb} four integers (x_min, y_min, x_max, y_max); got {_show(value)}."
     if len(box) != 4:
         return f"{verb} four numbers (x_min, y_min, x_max, y_max), got {len(box)}."
     return tuple(_as_int(v) for v in box)
 
 
-def _box_convention_hint(got: tuple, expected: tuple) -> str | None:
-    """A hint if ``got`` is the right box written in another box convention, else None.
-
-    The course writes boxes as ``(x_min, y_min, x_max, y_max)``, inclusive,
-    with ``x`` the column; other libraries use ``(x, y, width, height)``
-    (COCO), ``(row, col, ...)`` order, or an exclusive maximum (slices).
-    """
-    x0, y0, x1, y1 = expected
+def _box_conventions(box: tuple) -> list[tuple[tuple, str]]:
+    """The right ``box`` written in each other convention, with the hint that names it."""
+    x0, y0, x1, y1 = box
     width, height = x1 - x0 + 1, y1 - y0 + 1
-    conventions = [
+    return [
         ((y0, x0, y1, x1),
          "rows and columns are swapped: that is (row_min, col_min, row_max, col_max). Here x "
          "is the column (axis 1) and y the row (axis 0), so the box is (x_min, y_min, x_max, "
@@ -235,8 +280,116 @@ def _box_convention_hint(got: tuple, expected: tuple) -> str | None:
         ((y0, y1, x0, x1),
          "that is (row_min, row_max, col_min, col_max). The order is (x_min, y_min, x_max, "
          "y_max): both minima first, columns before rows (x is the column)."),
+        ((x0, y0, x1 - 1, y1),
+         "x_max is one too small: the maxima are inclusive, the last foreground column "
+         "itself."),
+        ((x0, y0, x1, y1 - 1),
+         "y_max is one too small: the maxima are inclusive, the last foreground row itself."),
+        ((x0, y0, x1 - 1, y1 - 1),
+         "x_max and y_max are one too small: the maxima are inclusive, the last foreground "
+         "column and row themselves."),
+        ((x0, y0, x1 + 1, y1),
+         "x_max is one too large: it is the last foreground column itself (inclusive), not "
+         "one past it."),
+        ((x0, y0, x1, y1 + 1),
+         "y_max is one too large: it is the last foreground row itself (inclusive), not one "
+         "past it."),
     ]
-    for candidate, hint in conventions:
-        if tuple(got) == candidate:
-            return hint
+
+
+def _box_convention_hint(got: list[tuple], expected: list[tuple]) -> str | None:
+    """A hint if the boxes ``got`` are the right ones written in another convention, else None.
+
+    The course writes boxes as ``(x_min, y_min, x_max, y_max)``, inclusive,
+    with ``x`` the column; other libraries use ``(x, y, width, height)``
+    (COCO), ``(row, col, ...)`` order, or an exclusive maximum (slices).
+    ``got`` and ``expected`` list one box per test (a single box is a list
+    of one). A convention is named only when it gives every box of ``got``
+    and no other convention does: on one box, ``(x, y, width, height)`` and
+    "``x_max`` one too small" may give the same four numbers.
+
+    Examples
+    --------
+    >>> _box_convention_hint([(2, 1, 5, 3)], [(2, 1, 6, 3)]) is None  # COCO or x_max - 1?
+    True
+    >>> _box_convention_hint([(2, 1, 5, 3), (1, 3, 0, 3)], [(2, 1, 6, 3), (1, 3, 1, 3)])[:26]
+    'x_max is one too small: th'
+    """
+    got = [tuple(box) for box in got]
+    per_box = [_box_conventions(box) for box in expected]
+    hints = [hint for index, (_, hint) in enumerate(per_box[0])
+             if all(conventions[index][0] == box
+                    for conventions, box in zip(per_box, got, strict=True))]
+    return hints[0] if len(hints) == 1 else None
+
+
+def _global_data_names(function) -> list[str]:
+    """The notebook variables holding data (arrays, scenes, dicts) that ``function`` reads.
+
+    Found from the global names its code loads (its nested comprehensions and
+    lambdas included); modules, functions, classes, numbers and strings are
+    left out, so ``np`` or a constant is never named.
+    """
+    code = getattr(function, "__code__", None)
+    namespace = getattr(function, "__globals__", None)
+    if code is None or namespace is None:
+        return []
+    names, codes = [], [code]
+    while codes:
+        current = codes.pop()
+        codes.extend(const for const in current.co_consts if isinstance(const, types.CodeType))
+        for instruction in dis.get_instructions(current):
+            name = instruction.argval
+            if (instruction.opname in ("LOAD_GLOBAL", "LOAD_NAME") and isinstance(name, str)
+                    and name in namespace and name not in names
+                    and _is_data(namespace[name])):
+                names.append(name)
+    return names
+
+
+def _is_data(value) -> bool:
+    if value is None or callable(value) or isinstance(value, types.ModuleType):
+        return False
+    return not isinstance(value, (bool, numbers.Number, str, bytes))
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)
+                and a.shape == b.shape and bool(np.all(a == b)))
+    return bool(a == b)
+
+
+def _ignores_its_arguments(function, answers: list, expected: list, *, what: str,
+                           tests: str, examples: str, arguments: str,
+                           use: str) -> CheckResult | None:
+    """A hint if ``function`` reads notebook variables instead of its arguments, else None.
+
+    Call it once an answer is wrong. Two signs: it returned the same answer on
+    every test while the right answers differ (``answers`` and ``expected``,
+    one per test), or its code reads a global variable that holds data (the
+    notebook's ``scene``, ``mask``...: see :func:`_global_data_names`).
+
+    ``what`` names the answer, with its value if short ("box (2, 1, 6, 3)"),
+    ``tests`` the test inputs ("mask", plural added), ``examples`` notebook
+    variables it may read ("`mask` or `tiny`"), ``arguments`` "its argument"
+    or "its arguments", ``use`` what to use instead ("the mask it is given").
+    """
+    names = _global_data_names(function)
+    same = (len(answers) > 1 and all(_same(answer, answers[0]) for answer in answers[1:])
+            and not all(_same(right, expected[0]) for right in expected[1:]))
+    if names:
+        variables = _join(names)
+        noun = "variable" if len(names) == 1 else "variables"
+        reads = f"the notebook {noun} {variables} instead of {arguments}"
+    if same and names:
+        return _hint(f"your function returns the same {what} for every test {tests}: it reads "
+                     f"{reads}. Use only {use}.")
+    if same:
+        return _hint(f"your function returns the same {what} for every test {tests}: does it "
+                     f"read a notebook variable (such as {examples}) instead of {arguments}? "
+                     f"Use only {use}.")
+    if names:
+        return _hint(f"your function reads {reads}: the checker calls it on test {tests}s of "
+                     f"its own, so use only {use}.")
     return None

@@ -22,6 +22,7 @@ from ._common import (
     _describe,
     _first,
     _hint,
+    _ignores_its_arguments,
     _not_a_function,
     _right,
     _values_are_functions,
@@ -98,44 +99,110 @@ def check_box_from_mask(function) -> CheckResult:
     if boxes == expected:
         return _right(f"Your boxes match segcourse.labels.mask_to_box on {len(masks)} test "
                       "masks.")
-    if len(set(boxes)) == 1:
-        return _hint(f"your function returns the same box {boxes[0]} for every test mask: "
-                     "does it read a notebook variable (such as `mask` or `tiny`) instead of "
-                     "its argument? Use only the mask it is given.")
+    verdict = _ignores_its_arguments(function, boxes, expected, what=f"box {boxes[0]}",
+                                     tests="mask", examples="`mask` or `tiny`",
+                                     arguments="its argument", use="the mask it is given")
+    if verdict is not None:
+        return verdict
+    # a convention is named only if it gives every box: on one mask two may coincide
+    hint = _box_convention_hint(boxes, expected)
+    if hint is not None:
+        return _hint(hint)
+    if boxes == [_reading_order_box(mask) for mask in masks]:
+        return _hint("the first and last foreground pixels in reading order (row by row) "
+                     "are not always the leftmost and rightmost: take the smallest and "
+                     "largest column (and row), for example cols.min() and cols.max().")
     for mask, box, right in zip(masks, boxes, expected, strict=True):
-        if box == right:
-            continue
-        hint = _box_convention_hint(box, right)
-        if hint is not None:
-            return _hint(hint)
-        if box == _reading_order_box(mask):
-            return _hint("the first and last foreground pixels in reading order (row by row) "
-                         "are not always the leftmost and rightmost: take the smallest and "
-                         "largest column (and row), for example cols.min() and cols.max().")
-        return _hint(f"for a {mask.shape[0]} x {mask.shape[1]} test mask whose box is {right} "
-                     f"you returned {box}. Use np.nonzero or np.any along each axis to find "
-                     "the foreground rows and columns.")
+        if box != right:
+            return _hint(f"for a {mask.shape[0]} x {mask.shape[1]} test mask whose box is "
+                         f"{right} you returned {box}. Use np.nonzero or np.any along each "
+                         "axis to find the foreground rows and columns.")
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _fraction_verdict(value: float, mask: np.ndarray, name: str) -> CheckResult:
+def _decimals(value: float) -> int | None:
+    """How many decimals ``value`` has as typed (0.16: 2), or None if it has many (1/3)."""
+    text = repr(float(value))
+    if "e" in text or "n" in text:  # 1e-05, inf, nan
+        return None
+    decimals = len(text.partition(".")[2].rstrip("0"))
+    return decimals if decimals <= 6 else None
+
+
+def _looks_rounded(value: float, expected: float, scale: float = 1.0, *,
+                   strict: bool = False) -> bool:
+    """True if ``value`` looks like ``expected`` rounded or cut to the decimals it has.
+
+    0.16, 0.159 and 0.1594 are 0.15942... rounded, 0.15 and 0.159 cut (cut
+    counts from two decimals on: 0.1 is too far to tell). An answer with a
+    few decimals within 0.005 of a fraction of at least 0.05 counts too (a
+    number copied from a printout). Exact answers are not rounded. ``scale``
+    is 100 for percentages. ``strict``: only rounding to two decimals or
+    more counts (for telling which wrong number a learner rounded).
+
+    Examples
+    --------
+    >>> [_looks_rounded(v, 0.15942) for v in (0.16, 0.159, 0.1594, 0.15, 0.2, 0.1, 0.17)]
+    [True, True, True, True, True, False, False]
+    """
+    decimals = _decimals(value)
+    if (decimals is None or (decimals == 0 and scale == 1)  # 0 and 1 are no rounded fraction
+            or np.isclose(value, expected, rtol=1e-6, atol=1e-9 * scale)):
+        return False
+    step = 10.0 ** -decimals
+    error = abs(value - expected)
+    if strict:
+        return decimals >= 2 and error <= step / 2 * (1 + 1e-9)
+    if error <= step / 2 * (1 + 1e-9):
+        return True  # rounded to `decimals` places
+    if decimals < 2:
+        return False
+    cut = np.trunc(expected * 10**decimals) / 10**decimals
+    return bool(np.isclose(value, cut, rtol=0, atol=step * 1e-6)
+                or (expected >= 0.05 * scale and error <= 0.005 * scale))
+
+
+def _fraction_verdict(value: float, mask: np.ndarray, name: str, others: tuple = (),
+                      image: str = "image") -> CheckResult:
     """The verdict on a number meant to be the foreground fraction of ``mask``.
 
-    ``name`` is the mask's name in the notebook, for the hints.
+    ``name`` is the mask's name in the notebook, for the hints, and ``image``
+    the name of its RGB image (dividing by ``image.size`` gives a third of
+    the fraction: 3 values per pixel). ``others`` holds ``(fraction, hint)``
+    pairs: other fractions a learner may give by mistake, each with its
+    hint. A wrong fraction is recognised exact first, then rounded; the right
+    one rounded comes before any wrong one rounded.
     """
     expected = mask.mean()
     if np.isclose(value, expected, rtol=1e-6, atol=1e-9):
         return _right(f"{100 * expected:.2f} % of the pixels are foreground.")
-    if np.isclose(value, 1 - expected, rtol=1e-6, atol=1e-9):
-        return _hint("that is the background fraction: count the True pixels instead.")
+    fractions = [
+        (1 - expected, "that is the background fraction: count the True pixels instead."),
+        (expected / 3, f"that is one third of the fraction: did you divide by {image}.size? "
+                       "An RGB image has 3 values per pixel (red, green, blue), so its size "
+                       f"is 3 times the number of pixels. Divide by {name}.size."),
+        *others,
+    ]
+    for fraction, hint in fractions:
+        if np.isclose(value, fraction, rtol=1e-6, atol=1e-9):
+            return _hint(hint)
     if np.isclose(value, mask.sum()):
         return _hint("that is the number of foreground pixels: divide by the number of all "
                      "pixels.")
+    percentage = _hint("that is a percentage: give a fraction between 0 and 1.")
     if np.isclose(value, 100 * expected, rtol=1e-6):
-        return _hint("that is a percentage: give a fraction between 0 and 1.")
+        return percentage
     if mask.ndim >= 2 and np.isclose(value, mask.sum() / len(mask), rtol=1e-6):
         return _hint(f"you divided by len(...), which is the number of rows ({len(mask)}): "
                      f"divide by the number of all pixels, .size ({mask.size}).")
+    if _looks_rounded(value, expected):
+        return _hint(f"close: that looks rounded; compute it ({name}.sum() / {name}.size) "
+                     "instead of typing a number.")
+    if value > 1 and _looks_rounded(value, 100 * expected, scale=100):
+        return percentage
+    for fraction, hint in fractions:
+        if _looks_rounded(value, fraction, strict=True):
+            return _hint(hint)
     if not 0 <= value <= 1:
         return _hint("a fraction lies between 0 and 1.")
     return _hint(f"count the foreground pixels ({name}.sum()) and divide by the number of "
@@ -184,15 +251,18 @@ def check_object_fraction(object_fraction, things, coins_mask=None) -> CheckResu
     things : array of bool
         The scene's object pixels (``things`` in the notebook).
     coins_mask : array of bool, optional
-        The coins' mask (``mask`` in the notebook): an answer computed from it
-        instead of ``things`` gets a hint that says so.
+        The coins' mask (``mask`` in the notebook): the right answer's message
+        compares the two fractions (the chapter asks which is more lopsided),
+        and an answer computed from it instead of ``things`` gets a hint that
+        says so.
 
     Examples
     --------
     >>> things = np.array([[True, False], [False, False]])
     >>> coins = np.array([[True, True], [False, False]])
     >>> check_object_fraction(0.25, things, coins)
-    Correct! 25.00 % of the pixels are foreground.
+    Correct! 25.0 % of the scene's pixels are objects, against 50.0 % for the coins: the scene
+    is more lopsided.
     >>> check_object_fraction(0.5, things, coins).message[:39]
     "that is the coins' foreground fraction:"
     """
@@ -200,15 +270,25 @@ def check_object_fraction(object_fraction, things, coins_mask=None) -> CheckResu
     if verdict is not None:
         return verdict
     things = check_mask(things, "things")
-    verdict = _fraction_verdict(value, things, "things")
-    if verdict.correct or coins_mask is None:
+    if coins_mask is None:
+        return _fraction_verdict(value, things, "things")
+    coins = check_mask(coins_mask, "coins_mask").mean()
+    verdict = _fraction_verdict(value, things, "things", others=[(
+        coins, "that is the coins' foreground fraction: `mask` is the coins' mask from the "
+               "first part of the chapter, `things` the scene's objects. Compute it from "
+               "`things`.")], image="scene.image")
+    if not verdict.correct:
         return verdict
-    coins_mask = check_mask(coins_mask, "coins_mask")
-    if np.isclose(value, coins_mask.mean(), rtol=1e-6, atol=1e-9):
-        return _hint("that is the coins' foreground fraction: `mask` is the coins' mask from the "
-                     "first part of the chapter, `things` the scene's objects. Compute it from "
-                     "`things`.")
-    return verdict
+    # the chapter's question: is the scene more lopsided than the coins?
+    scene = things.mean()
+    if abs(scene - 0.5) > abs(coins - 0.5):
+        which = "the scene is more lopsided"
+    elif abs(scene - 0.5) < abs(coins - 0.5):
+        which = "the coins are more lopsided"
+    else:
+        which = "the two are as lopsided"
+    return _right(f"{100 * scene:.1f} % of the scene's pixels are objects, against "
+                  f"{100 * coins:.1f} % for the coins: {which}.")
 
 
 def check_largest_coin(largest_id, largest_box, instance) -> CheckResult:
@@ -284,7 +364,7 @@ def check_largest_coin(largest_id, largest_box, instance) -> CheckResult:
     if box == expected_box:
         return _right(f"Coin {expected_id} covers {int(pixels[expected_id])} pixels, the most "
                       f"of any coin; its box is {expected_box}.")
-    hint = _box_convention_hint(box, expected_box)
+    hint = _box_convention_hint([box], [expected_box])
     if hint is not None:
         return _hint(f"the id is right. The box: {hint}")
     if box == mask_to_box(instance > 0):

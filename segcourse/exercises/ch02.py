@@ -18,8 +18,10 @@ from ._common import (
     _describe,
     _first,
     _hint,
+    _ignores_its_arguments,
     _not_a_function,
     _right,
+    _show,
     _values_are_functions,
     _values_not_answered,
 )
@@ -55,9 +57,9 @@ def _key_error_hint(error: KeyError, instance_classes: dict) -> CheckResult:
                      "it. Skip it, for example `if i != 0`, or take "
                      "np.unique(instance_map[instance_map > 0]).")
     known = ", ".join(str(k) for k in sorted(instance_classes))
-    return _hint(f"your function raised KeyError: {key!r}. `instance_classes` maps each object "
-                 f"id ({known}) to its class; look up only the ids found in the map, other than "
-                 "0 (the background).")
+    return _hint(f"your function raised KeyError: {_show(key)}. `instance_classes` maps each "
+                 f"object id ({known}) to its class; look up only the ids found in the map, "
+                 "other than 0 (the background).")
 
 
 def check_count_objects(function) -> CheckResult:
@@ -85,49 +87,86 @@ def check_count_objects(function) -> CheckResult:
     if verdict is not None:
         return verdict
     cases = _count_cases()
+    counts, right = [], []
     for instance_map, instance_classes, class_id in cases:
         ids = [int(i) for i in np.unique(instance_map)
                if i != 0 and instance_classes[int(i)] == class_id]
-        expected = len(ids)
         try:
             got, failure = _call(function, instance_map.copy(), dict(instance_classes),
                                  class_id, name="count_objects")
         except KeyError as error:
-            return _key_error_hint(error, instance_classes)
+            return _first(_count_ignores_its_arguments(function),
+                          _key_error_hint(error, instance_classes))
         if failure is not None:
             return failure
         if got is None:
             return _hint("your function returns None: did you forget `return`?")
         count = _as_int(got)
         if count is None:
-            if isinstance(got, (list, tuple, set, np.ndarray)) and len(got) == expected:
+            if isinstance(got, (list, tuple, set, np.ndarray)) and len(got) == len(ids):
                 return _hint(f"you returned {_describe(got)}, which looks like the ids "
                              "themselves: return how many there are (len(...)).")
             return _hint(f"return a single integer, got {type(got).__name__}.")
-        if count == expected:
-            continue
-        pixels = int(np.isin(instance_map, ids).sum()) if ids else 0
-        if count == pixels and pixels != expected:
-            return _hint("that is a number of pixels: count the distinct instance ids of the "
-                         "class instead.")
-        components = int(connected_components(np.isin(instance_map, ids)).max()) if ids else 0
-        if count == components:
-            return _hint("connected components merge objects that touch: count instance ids, "
-                         "which keep touching objects apart.")
-        if count == sum(1 for c in instance_classes.values() if c == class_id):
-            return _hint("that counts the entries of `instance_classes`, which may list ids "
-                         "absent from the map: count the ids in the map.")
-        if count == expected + 1:
-            return _hint("one too many: np.unique also lists 0, the background, which is no "
-                         "object. Leave id 0 out.")
-        all_objects = int(np.count_nonzero(np.unique(instance_map)))
-        if count == all_objects:
-            return _hint(f"that counts the objects of every class ({all_objects}): keep only "
-                         f"the ids whose class in `instance_classes` is `class_id`.")
-        return _hint(f"for class {class_id} the answer is {expected}, you returned {count}. "
-                     "Look up the class of each id in `instance_classes`.")
-    return _right(f"Your counts are right on {len(cases)} test cases, including a class with "
-                  "no object and a table listing an absent id.")
+        counts.append(count)
+        right.append(len(ids))
+    if counts == right:
+        return _right(f"Your counts are right on {len(cases)} test cases, including a class "
+                      "with no object and a table listing an absent id.")
+    verdict = _count_ignores_its_arguments(function, counts, right)
+    if verdict is not None:
+        return verdict
+    for (instance_map, instance_classes, class_id), count, expected in zip(
+            cases, counts, right, strict=True):
+        if count != expected:
+            return _count_hint(instance_map, instance_classes, class_id, count, expected)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _count_ignores_its_arguments(function, counts=(), right=()) -> CheckResult | None:
+    what = f"count {counts[0]}" if counts else "count"
+    return _ignores_its_arguments(
+        function, list(counts), list(right), what=what, tests="case",
+        examples="`scene` or `crowded`", arguments="its arguments",
+        use="`instance_map`, `instance_classes` and `class_id`, the arguments it is given")
+
+
+def _count_hint(instance_map, instance_classes, class_id, count, expected) -> CheckResult:
+    """The hint for a wrong ``count`` of the objects of ``class_id`` (``expected``)."""
+    ids = [int(i) for i in np.unique(instance_map)
+           if i != 0 and instance_classes[int(i)] == class_id]
+    pixels = int(np.isin(instance_map, ids).sum()) if ids else 0
+    if count == pixels and pixels != expected:
+        return _hint("that is a number of pixels: count the distinct instance ids of the "
+                     "class instead.")
+    components = int(connected_components(np.isin(instance_map, ids)).max()) if ids else 0
+    if count == components:
+        return _hint("connected components merge objects that touch: count instance ids, "
+                     "which keep touching objects apart.")
+    if count == sum(1 for c in instance_classes.values() if c == class_id):
+        return _hint("that counts the entries of `instance_classes`, which may list ids "
+                     "absent from the map: count the ids in the map.")
+    if count == expected + 1:
+        return _hint("one too many: np.unique also lists 0, the background, which is no "
+                     "object. Leave id 0 out.")
+    all_objects = int(np.count_nonzero(np.unique(instance_map)))
+    if count == all_objects:
+        return _hint(f"that counts the objects of every class ({all_objects}): keep only "
+                     f"the ids whose class in `instance_classes` is `class_id`.")
+    return _hint(f"for class {class_id} the answer is {expected}, you returned {count}. "
+                 "Look up the class of each id in `instance_classes`.")
+
+
+def _panoptic_cases():
+    """The maps the encoding is tested on: a scene, and a tiny map of another shape."""
+    from ..data import make_scene
+
+    tiny = np.stack([np.array([[0, 0, 3, 3],
+                               [1, 1, 3, 4],
+                               [2, 2, 2, 4]]),
+                     np.array([[0, 0, 1, 1],
+                               [0, 0, 1, 2],
+                               [0, 0, 0, 3]])], axis=-1)
+    return [make_scene(seed=1, size=(64, 96)).panoptic, tiny]
 
 
 def check_panoptic_encoding(function) -> CheckResult:
@@ -142,21 +181,45 @@ def check_panoptic_encoding(function) -> CheckResult:
     Not yet. Hint: category and instance are swapped: the category (channel 0) is
     multiplied by the divisor.
     """
-    from ..data import make_scene
-
     verdict = _not_a_function(function, "encode_panoptic", "encode_panoptic(panoptic_map)",
                               "exercises.check_panoptic_encoding")
     if verdict is not None:
         return verdict
-    panoptic = make_scene(seed=1, size=(64, 96)).panoptic
+    cases = _panoptic_cases()
+    outputs = []
+    for panoptic in cases:
+        got, failure = _call(function, panoptic.copy(), name="encode_panoptic")
+        if failure is not None:
+            return failure
+        if got is None:
+            return _hint("your function returns None: did you forget `return`?")
+        outputs.append(np.asarray(got))
+    expected = [panoptic[..., 0] * 1000 + panoptic[..., 1] for panoptic in cases]
+    if all(got.shape == right.shape and np.issubdtype(got.dtype, np.number)
+           and np.array_equal(got, right) for got, right in zip(outputs, expected, strict=True)):
+        for got in outputs:
+            if not np.issubdtype(got.dtype, np.integer):
+                return _hint(f"the values are right, but your ids are {got.dtype} numbers (1e3 "
+                             "is a float): use the integer 1000, so that the ids stay exact "
+                             "integers and // and % give integers back.")
+        return _right("category * 1000 + instance: each segment has one id, and // and % "
+                      "recover both parts.")
+    verdict = _ignores_its_arguments(function, outputs, expected, what="ids", tests="map",
+                                     examples="`scene` or `panoptic`",
+                                     arguments="its argument",
+                                     use="the panoptic map it is given")
+    if verdict is not None:
+        return verdict
+    for panoptic, got, right in zip(cases, outputs, expected, strict=True):
+        if not (got.shape == right.shape and np.array_equal(got, right)):
+            return _panoptic_hint(panoptic, got)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _panoptic_hint(panoptic, got) -> CheckResult:
+    """The hint for wrong ids ``got`` of the panoptic map ``panoptic``."""
     category, instance = panoptic[..., 0], panoptic[..., 1]
     expected = category * 1000 + instance
-    got, failure = _call(function, panoptic.copy(), name="encode_panoptic")
-    if failure is not None:
-        return failure
-    if got is None:
-        return _hint("your function returns None: did you forget `return`?")
-    got = np.asarray(got)
     if got.shape != expected.shape:
         if (got.shape == panoptic.shape[1:]
                 and np.array_equal(got, panoptic[0] * 1000 + panoptic[1])):
@@ -167,13 +230,6 @@ def check_panoptic_encoding(function) -> CheckResult:
                      f"{got.shape}: combine the two channels into one.")
     if not np.issubdtype(got.dtype, np.number):
         return _hint(f"return an array of integers, got an array of dtype {got.dtype}.")
-    if np.array_equal(got, expected):
-        if not np.issubdtype(got.dtype, np.integer):
-            return _hint(f"the values are right, but your ids are {got.dtype} numbers (1e3 is "
-                         "a float): use the integer 1000, so that the ids stay exact integers "
-                         "and // and % give integers back.")
-        return _right("category * 1000 + instance: each segment has one id, and // and % "
-                      "recover both parts.")
     if np.array_equal(got, instance * 1000 + category):
         return _hint("category and instance are swapped: the category (channel 0) is "
                      "multiplied by the divisor.")
