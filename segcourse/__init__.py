@@ -4,10 +4,12 @@ Modules (each taught by a chapter of the course):
 
 - :mod:`segcourse.data`: synthetic scenes with exact labels and shipped samples.
 - :mod:`segcourse.labels`: one-hot, conversions between label formats, colour maps.
+- :mod:`segcourse.outputs`: from a model's logits to probabilities (softmax,
+  sigmoid, temperature), label maps, confidence, thresholds and resizing.
 - :mod:`segcourse.metrics`: every score of the course.
 - :mod:`segcourse.losses`: every loss of the course.
 - :mod:`segcourse.models`: a tiny U-Net and a short training loop.
-- :mod:`segcourse.plotting`: images, label maps and overlays.
+- :mod:`segcourse.plotting`: images, label maps, overlays and model outputs.
 - :mod:`segcourse.widgets`: interactive demos, live in Jupyter and in the book.
 - :mod:`segcourse.exercises`: checkers for the exercises.
 """

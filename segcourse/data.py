@@ -8,7 +8,9 @@ offline and gives the same numbers on every run.
   semantic, instance and panoptic labels (chapters 01 and 02).
 - :func:`load_coins`: scikit-image's coins photograph with a shipped instance
   ground truth, one id per coin (chapter 01).
-- :func:`make_dataset`: a seeded, imbalanced training set (chapter 07).
+- :func:`make_dataset`: seeded training sets of shapes: binary with a chosen
+  foreground fraction (chapter 07), or of several classes told apart by
+  brightness (``num_classes``, chapter 03).
 """
 
 from __future__ import annotations

@@ -33,11 +33,13 @@ from ._validation import (
     check_panoptic_map,
     check_positive_int,
     check_same_shape,
+    describe,
     to_numpy,
 )
 
 __all__ = [
     "one_hot",
+    "from_one_hot",
     "instance_to_semantic",
     "semantic_to_instances",
     "connected_components",
@@ -103,6 +105,71 @@ def one_hot(label_map, num_classes=None, *, axis=0, ignore_index=None):
         # ignore_index may itself be a class index (0 <= ignore_index < num_classes)
         encoded &= labels[None] != ignore_index
     return np.moveaxis(encoded, 0, axis)
+
+
+def from_one_hot(one_hot_map, *, axis=0, ignore_index=None):
+    r"""The label map of a one-hot encoding: the index of each pixel's True channel.
+
+    The inverse of :func:`one_hot`: :math:`l_{yx} = c` where
+    :math:`o_{c,yx} = 1`. A pixel with no True channel is an ignored pixel
+    and gets ``ignore_index``; a pixel with two or more True channels has no
+    single label (that is a multi-label encoding, not a one-hot one) and is
+    an error, as is a pixel with no True channel when ``ignore_index`` is None.
+
+    Parameters
+    ----------
+    one_hot_map : array of bool (or of 0 and 1), at least 1-D
+        ``C`` channels along ``axis``, typically ``(C, H, W)`` or ``(N, C, H, W)``.
+    axis : int, default 0
+        The class axis: 0 for one image, 1 for a batch.
+    ignore_index : int, optional
+        The label of pixels with no True channel (for example 255 or -100).
+
+    Returns
+    -------
+    ndarray of int64
+        The label map: the shape of ``one_hot_map`` without ``axis``.
+
+    Raises
+    ------
+    ValueError
+        For values other than 0 and 1 (probabilities? take
+        :func:`segcourse.outputs.labels_from_logits`), a pixel with several
+        True channels, a pixel with none and no ``ignore_index``, or an
+        ``axis`` outside the array.
+
+    Examples
+    --------
+    >>> encoded = one_hot(np.array([[0, 2], [255, 1]]), 3, ignore_index=255)
+    >>> from_one_hot(encoded, ignore_index=255)
+    array([[  0,   2],
+           [255,   1]])
+    >>> np.argmax(encoded, axis=0)  # argmax alone sends ignored pixels to class 0
+    array([[0, 2],
+           [0, 1]])
+    """
+    encoded = check_mask(one_hot_map, "one_hot_map")
+    if encoded.ndim < 1:
+        raise argument_error("one_hot_map", "an array with a class axis", describe(one_hot_map))
+    axis = check_int(axis, "axis")
+    if not -encoded.ndim <= axis < encoded.ndim:
+        raise argument_error("axis", f"an axis of the {encoded.ndim}-D `one_hot_map`, in "
+                             f"[{-encoded.ndim}, {encoded.ndim - 1}]", axis)
+    ignore_index = check_int(ignore_index, "ignore_index", allow_none=True)
+    counts = encoded.sum(axis=axis)
+    if np.any(counts > 1):
+        raise argument_error("one_hot_map", "one True channel per pixel at most (a pixel "
+                             "with several is multi-label: keep the masks)",
+                             f"{int(np.sum(counts > 1))} pixels with several True channels")
+    empty = counts == 0
+    if ignore_index is None and np.any(empty):
+        raise argument_error("one_hot_map", "one True channel on every pixel (pixels with none "
+                             "are ignored pixels: pass ignore_index=...)",
+                             f"{int(np.sum(empty))} pixels with no True channel")
+    labels = np.argmax(encoded, axis=axis).astype(np.int64)
+    if ignore_index is not None:
+        labels[empty] = ignore_index
+    return labels
 
 
 def instance_to_semantic(instance_map, instance_classes, *, background=0):

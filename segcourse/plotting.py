@@ -1,4 +1,4 @@
-"""Pictures of images, label maps, overlays and boxes, in the course's figure style.
+"""Pictures of images, label maps, overlays, boxes and model outputs, in the course's figure style.
 
 Every function takes ``ax=None`` (a new figure is made when it is None) and
 returns the Axes it drew on, so that a notebook can arrange panels freely.
@@ -89,6 +89,9 @@ __all__ = [
     "components_rgb",
     "component_colours",
     "show_components",
+    "show_heatmap",
+    "show_channels",
+    "show_class_values",
     "MERGED_COLOUR",
     "ERROR_COLOURS",
     "side_by_side",
@@ -775,3 +778,201 @@ def side_by_side(count, *, width=None, height=None, titles=None):
         for ax, text in zip(axes, titles, strict=True):
             ax.set_title(text)
     return axes
+
+
+# --- model outputs (chapter 03) --------------------------------------------------------------
+
+
+def _float_map(values, name, ndim):
+    values = to_numpy(values, name)
+    if values.ndim != ndim or values.dtype.kind not in "biuf":
+        shape = "(H, W)" if ndim == 2 else "(C, H, W)"
+        raise argument_error(name, f"a numeric array of shape {shape}", values)
+    return values.astype(float, copy=False)
+
+
+def _colour_range(values, vmin, vmax):
+    finite = values[np.isfinite(values)]
+    low = float(finite.min()) if vmin is None and finite.size else vmin
+    high = float(finite.max()) if vmax is None and finite.size else vmax
+    low = 0.0 if low is None else check_number(low, "vmin")
+    high = 1.0 if high is None else check_number(high, "vmax")
+    if high <= low:
+        if vmin is not None and vmax is not None:
+            raise argument_error("vmax", f"a number larger than vmin={low:g}", high)
+        high = low + 1.0  # a constant map: any range shows it in one colour
+    return low, high
+
+
+def show_heatmap(values, ax=None, *, cmap="viridis", vmin=None, vmax=None, label=None,
+                 title=None, colorbar=True):
+    """A map of numbers (a probability, a confidence, a logit) with a labelled colour bar.
+
+    Parameters
+    ----------
+    values : array ``(H, W)`` of numbers
+    cmap : str
+        A matplotlib colour map; the default viridis is colour-blind safe and
+        reads from dark (low) to yellow (high), also in grey.
+    vmin, vmax : float, optional
+        The values drawn in the first and the last colour; by default the
+        smallest and the largest finite value (pass 0 and 1 for probabilities,
+        so that maps stay comparable).
+    label : str, optional
+        What the colour bar measures, with its unit ("probability").
+    colorbar : bool
+        Draw the colour bar (with ``label``) beside the map.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = show_heatmap(np.array([[0.2, 0.9]]), vmin=0, vmax=1, label="probability")
+    >>> ax.get_images()[0].get_clim(), ax.figure.axes[1].get_ylabel()
+    ((0.0, 1.0), 'probability')
+    """
+    values = _float_map(values, "values", 2)
+    low, high = _colour_range(values, vmin, vmax)
+    ax = _axes(ax)
+    image = ax.imshow(values, cmap=cmap, vmin=low, vmax=high, interpolation="nearest")
+    if colorbar:
+        bar = ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.03)
+        if label is not None:
+            bar.set_label(label)
+    return _finish(ax, title)
+
+
+def show_channels(channels, axes=None, *, names=None, cmap="viridis", vmin=None, vmax=None,
+                  label="logit", colorbar=True):
+    """Every channel of a model's output, side by side on one colour scale.
+
+    A segmentation model emits ``C`` channels per image (one score per class
+    and pixel): this draws channel ``c`` in panel ``c``, titled with the
+    class name, on one shared colour scale, so that a brighter pixel means a
+    larger score in every panel, with one colour bar for the row.
+
+    Parameters
+    ----------
+    channels : array ``(C, H, W)``
+        Logits or probabilities of one image (``logits[n]`` of a batch).
+    axes : sequence of ``C`` Axes, optional
+        Where to draw; by default a new figure of the column's width.
+    names : sequence of ``C`` str, optional
+        Panel titles (class names); by default ``"channel 0"``, ...
+    cmap, vmin, vmax
+        As in :func:`show_heatmap`; the default range is that of all channels.
+    label : str
+        What the colour bar measures ("logit", "probability").
+    colorbar : bool
+        One colour bar for the whole row.
+
+    Returns
+    -------
+    ndarray of Axes
+        The ``C`` panels.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> axes = show_channels(np.zeros((3, 4, 4)), names=["a", "b", "c"])
+    >>> [ax.get_title() for ax in axes]
+    ['a', 'b', 'c']
+    """
+    channels = _float_map(channels, "channels", 3)
+    count = channels.shape[0]
+    if names is None:
+        names = [f"channel {c}" for c in range(count)]
+    names = [str(name) for name in names]
+    if len(names) != count:
+        raise argument_error("names", f"{count} names (one per channel)", f"{len(names)} names")
+    if axes is None:
+        import matplotlib.pyplot as plt
+
+        panel = COLUMN_WIDTH_IN / (count + 0.35 * colorbar)
+        _, axes = plt.subplots(1, count, figsize=(COLUMN_WIDTH_IN, panel * 1.12 + 0.35),
+                               squeeze=False, constrained_layout=True)
+        axes = axes[0]
+    axes = np.asarray(axes, dtype=object).ravel()
+    if axes.size != count:
+        raise argument_error("axes", f"{count} Axes (one per channel)", f"{axes.size} Axes")
+    low, high = _colour_range(channels, vmin, vmax)
+    image = None
+    for ax, channel, name in zip(axes, channels, names, strict=True):
+        image = ax.imshow(channel, cmap=cmap, vmin=low, vmax=high, interpolation="nearest")
+        _finish(ax, name)
+    if colorbar and image is not None:
+        bar = axes[0].figure.colorbar(image, ax=list(axes), fraction=0.05, pad=0.02,
+                                      shrink=0.9)
+        bar.set_label(label)
+    return axes
+
+
+def show_class_values(values, ax=None, *, class_names=None, colors=None, ylabel=None,
+                      title=None, fmt="{:.2f}", ylim=None):
+    """One bar per class, its value written on it: a pixel's logits or probabilities.
+
+    Parameters
+    ----------
+    values : array ``(C,)`` of numbers
+    class_names : sequence of ``C`` str, optional
+        The tick labels; by default the class indices.
+    colors : array ``(C, 3)``, optional
+        Bar colours; by default :func:`segcourse.labels.class_colors`.
+    ylabel : str, optional
+        What the bars measure ("logit", "probability").
+    fmt : str
+        How each value is written above (or, if negative, below) its bar.
+    ylim : (float, float), optional
+        The range of the value axis (``(0, 1)`` for probabilities).
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = show_class_values(np.array([2.0, -1.0]), class_names=["a", "b"], ylabel="logit")
+    >>> [text.get_text() for text in ax.texts]
+    ['2.00', '-1.00']
+    """
+    values = to_numpy(values, "values")
+    if values.ndim != 1 or values.dtype.kind not in "biuf" or values.size == 0:
+        raise argument_error("values", "a non-empty 1-D array of numbers (one per class)", values)
+    values = values.astype(float)
+    count = values.size
+    names = [str(c) for c in range(count)] if class_names is None else list(class_names)
+    if len(names) != count:
+        raise argument_error("class_names", f"{count} names (one per value)",
+                             f"{len(names)} names")
+    colours = class_colors(count) if colors is None else np.asarray(
+        to_numpy(colors, "colors"), dtype=float)
+    if colours.ndim != 2 or colours.shape[0] < count or colours.shape[1] not in (3, 4):
+        raise argument_error("colors", f"an array of shape (K, 3) with K >= {count}", colours)
+    ax = _axes(ax, figsize=(3.4, 2.6))
+    positions = np.arange(count)
+    ax.bar(positions, values, color=colours[:count, :3], edgecolor="black", linewidth=0.6)
+    ax.axhline(0.0, color="black", linewidth=0.8)
+    if ylim is not None:
+        ax.set_ylim(*ylim)
+    else:
+        # room beyond the longest bars for the numbers written at their ends
+        low, high = min(0.0, values.min()), max(0.0, values.max())
+        room = 0.18 * (high - low or 1.0)
+        ax.set_ylim(low - room if low < 0 else 0.0,
+                    high + room if high > 0 else (0.0 if low < 0 else 1.0))
+    for position, value in zip(positions, values, strict=True):
+        ax.text(position, value, fmt.format(value), ha="center",
+                va="bottom" if value >= 0 else "top", fontsize=GRID_TEXT_PT)
+    ax.set_xticks(positions, names)
+    if ylabel is not None:
+        ax.set_ylabel(ylabel)
+    if title is not None:
+        ax.set_title(title)
+    return ax

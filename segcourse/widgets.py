@@ -23,7 +23,7 @@ displayed width, in the live widget and in the book, with no text under
 :func:`~segcourse.plotting.course_style`, whatever the notebook's settings.
 Slider values run left to right in increasing order, as on any ruler.
 
-The demos of chapters 01 and 02 are at the end of this module; ``make bench``
+The demos of chapters 01 to 03 are at the end of this module; ``make bench``
 times every demo's update (budget: 50 ms) and measures each static player
 (budget: :data:`MAX_STATIC_BYTES`).
 """
@@ -75,6 +75,10 @@ __all__ = [
     "touching_objects_demo",
     "grow_mask",
     "merging_coins_demo",
+    "temperature_scaling",
+    "temperature_demo",
+    "probability_threshold",
+    "probability_threshold_demo",
     "DEMOS",
 ]
 
@@ -686,8 +690,10 @@ def touching_objects(gap, *, size=(48, 96), radius=14):
     # left disc spans columns [c1 - r, c1 + r], right disc [c2 - r, c2 + r]
     c1 = width // 2 - radius - (gap + 1) // 2 - 1
     c2 = c1 + 2 * radius + gap + 1
-    left = (rows - centre_row) ** 2 + (cols - c1) ** 2 <= radius ** 2
-    right = (rows - centre_row) ** 2 + (cols - c2) ** 2 <= radius ** 2
+    # radius + 0.5: a round disc of the same extent (radius alone leaves a
+    # one-pixel spike at each end of the vertical and horizontal diameters)
+    left = (rows - centre_row) ** 2 + (cols - c1) ** 2 <= (radius + 0.5) ** 2
+    right = (rows - centre_row) ** 2 + (cols - c2) ** 2 <= (radius + 0.5) ** 2
     instance = np.zeros((height, width), dtype=np.int64)
     instance[left] = 1
     instance[right & ~left] = 2
@@ -735,6 +741,15 @@ def _plot_counts(result, fig, make_titles):
     return update
 
 
+def _components_title(result):
+    """'22 regions, 2 merged': how many regions, and how many of them hold 2+ objects."""
+    count, merged = result["component_count"], result["merged"]
+    regions = f"{count} region{'' if count == 1 else 's'}"
+    if not merged:
+        return f"components: {regions}"
+    return f"{regions}, {merged} merged"
+
+
 def touching_objects_demo():
     """Chapter 02: move two objects together until connected components merge them."""
 
@@ -742,7 +757,7 @@ def touching_objects_demo():
         return _plot_counts(result, fig, lambda result: [
             f"instances: {result['true_count']} objects",
             "semantic: one class",
-            f"components: {result['component_count']} ({result['merged']} merged)",
+            _components_title(result),
         ])
 
     # gaps from overlapping (negative) to apart, left to right: slide left to bring
@@ -751,8 +766,8 @@ def touching_objects_demo():
                 [Slider("gap", list(range(-4, 9)), default=4, label="gap (pixels)")],
                 figsize=(6.8, 1.55),
                 caption="The instance map keeps two objects at every gap; connected "
-                        "components of the semantic mask count one as soon as they touch "
-                        "(a merged component is drawn in white).")
+                        "components of the semantic mask count one region as soon as they "
+                        "touch (a merged region, holding both, is drawn in white).")
 
 
 def grow_mask(instance_map, pixels):
@@ -805,7 +820,7 @@ def merging_coins_demo(instance_map=None):
         return _plot_counts(result, fig, lambda result: [
             f"instances: {result['true_count']} coins",
             f"semantic, grown {result['pixels']} px",
-            f"components: {result['component_count']} ({result['merged']} merged)",
+            _components_title(result),
         ])
 
     return Demo(lambda pixels: _grow(instance_map, nearest, pixels), plot,
@@ -813,8 +828,314 @@ def merging_coins_demo(instance_map=None):
                         label="mask grown by (px)")],
                 figsize=(6.8, 2.1),
                 caption="A semantic mask a few pixels too generous joins neighbouring coins: "
-                        "counting by connected components then undercounts (merged "
-                        "components in white, the others in their coin's colour).")
+                        "counting by connected components then undercounts. A merged "
+                        "region (white) holds two or more coins; the others keep their "
+                        "coin's colour.")
+
+
+# -----------------------------------------------------------------------------
+# Chapter 03: a temperature changes the probabilities, not the labels; a
+# threshold trades found pixels for false alarms
+# -----------------------------------------------------------------------------
+
+def temperature_scaling(logits, temperature, *, axis=0):
+    """Softmax probabilities of ``logits`` at a temperature, their argmax, and what changed.
+
+    The maths is :func:`segcourse.outputs.softmax` with ``temperature``;
+    this adds what the demo shows: the label map taken from the
+    probabilities at that temperature, and how many of its pixels differ
+    from the argmax of the logits themselves (always 0: dividing by
+    :math:`T > 0` keeps the order of the classes).
+
+    Parameters
+    ----------
+    logits : array of float
+        Scores with a class axis, ``(C, H, W)`` for one image (``axis=0``).
+    temperature : float
+        :math:`T > 0`.
+
+    Returns
+    -------
+    dict with ``probs`` (the shape of ``logits``), ``labels`` (the argmax of
+    ``probs``), ``confidence`` (the largest probability of each pixel),
+    ``mean_confidence``, ``changed`` (pixels whose label differs from the
+    argmax of the logits) and ``temperature``.
+
+    Examples
+    --------
+    >>> logits = np.array([[[2.0, 0.0]], [[1.0, 0.5]]])  # 2 classes, 1 x 2 pixels
+    >>> hot, cold = temperature_scaling(logits, 5.0), temperature_scaling(logits, 0.2)
+    >>> hot["confidence"].round(3), cold["confidence"].round(3)
+    (array([[0.55 , 0.525]]), array([[0.993, 0.924]]))
+    >>> hot["changed"], cold["changed"]
+    (0, 0)
+    """
+    from .outputs import labels_from_logits, softmax
+
+    probabilities = softmax(logits, axis=axis, temperature=temperature)
+    labels = np.argmax(probabilities, axis=axis)
+    reference = labels_from_logits(logits, axis=axis)
+    confidence = probabilities.max(axis=axis)
+    return {"probs": probabilities, "labels": labels, "confidence": confidence,
+            "mean_confidence": float(confidence.mean()),
+            "changed": int(np.count_nonzero(labels != reference)),
+            "temperature": float(temperature)}
+
+
+def probability_threshold(probs, target, threshold):
+    """The mask ``probs > threshold``, its foreground fraction, precision and recall.
+
+    Precision (the share of the mask that is foreground in ``target``) and
+    recall (the share of the foreground that the mask finds) come from
+    :func:`segcourse.metrics.precision` and :func:`segcourse.metrics.recall`
+    (chapter 04 defines them): NaN when undefined (an empty mask has no
+    precision).
+
+    Parameters
+    ----------
+    probs : array of float in [0, 1]
+        Foreground probabilities, for example the sigmoid of a one-channel model.
+    target : boolean mask of the same shape
+    threshold : float in [0, 1]
+
+    Returns
+    -------
+    dict with ``mask``, ``fraction``, ``precision``, ``recall`` and ``threshold``.
+
+    Examples
+    --------
+    >>> probs = np.array([[0.9, 0.6, 0.3, 0.1]])
+    >>> target = np.array([[True, True, True, False]])
+    >>> result = probability_threshold(probs, target, 0.5)
+    >>> result["mask"].astype(int), result["fraction"], result["precision"], result["recall"]
+    (array([[1, 1, 0, 0]]), 0.5, 1.0, 0.6666666666666666)
+    >>> round(probability_threshold(probs, target, 0.2)["recall"], 3)
+    1.0
+    """
+    from .metrics import precision, recall
+
+    probs = to_numpy(probs, "probs")
+    if probs.dtype.kind != "f":
+        raise argument_error("probs", "float probabilities in [0, 1]", probs, type_error=True)
+    target = check_mask(target, "target")
+    check_same_shape(probs, target, "probs", "target")
+    threshold = check_number(threshold, "threshold", low=0.0, high=1.0)
+    mask = probs > threshold
+    return {"mask": mask, "fraction": float(mask.mean()),
+            "precision": float(precision(mask, target)), "recall": float(recall(mask, target)),
+            "threshold": threshold}
+
+
+def _tile(maps):
+    """Up to four ``(H, W)`` maps side by side in a 2 x 2 grid (one map stays as it is)."""
+    maps = np.asarray(maps)
+    if maps.ndim == 2:
+        return maps
+    maps = maps[:4]
+    if len(maps) == 1:
+        return maps[0]
+    blank = np.zeros_like(maps[0])
+    cells = list(maps) + [blank] * (4 - len(maps))
+    return np.block([[cells[0], cells[1]], [cells[2], cells[3]]])
+
+
+def _chapter03_outputs():
+    """What chapter 03 trains, for the demos' defaults (bench, tests): computed once.
+
+    The notebook trains the same two models with the same settings and
+    passes its own outputs to the demos; this only saves the bench and the
+    tests from needing a notebook.
+    """
+    global _CHAPTER03
+    if _CHAPTER03 is None:
+        import torch
+
+        from . import losses
+        from ._dataset import make_dataset
+        from .models import TinyUNet, train
+
+        multi_train = make_dataset(64, size=32, num_classes=4, foreground_fraction=0.3,
+                                   noise=0.15, seed=0)
+        multi_val = make_dataset(16, size=32, num_classes=4, foreground_fraction=0.3,
+                                 noise=0.15, seed=1)
+        model = TinyUNet(1, 4, width=8, seed=0)
+        train(model, multi_train, losses.CrossEntropyLoss(), epochs=10, lr=1e-2, batch_size=8,
+              lr_schedule="cosine", num_threads=1, progress=False)
+        binary_train = make_dataset(48, size=32, foreground_fraction=0.15, noise=0.3, seed=2)
+        binary_val = make_dataset(16, size=32, foreground_fraction=0.15, noise=0.3, seed=3)
+        binary = TinyUNet(1, 1, width=8, levels=2, seed=0)
+        train(binary, binary_train, losses.BinaryFocalLoss(gamma=0.0, alpha=None), epochs=6,
+              lr=1e-2, lr_schedule="cosine", num_threads=1, progress=False)
+        with torch.no_grad():
+            logits = model.eval()(torch.as_tensor(multi_val.images)).double().numpy()
+            probs = torch.sigmoid(binary.eval()(torch.as_tensor(binary_val.images)))
+        _CHAPTER03 = {"logits": logits, "class_names": multi_val.class_names,
+                      "probs": probs[:, 0].double().numpy(), "masks": binary_val.masks > 0}
+    return _CHAPTER03
+
+
+_CHAPTER03 = None
+
+#: Probabilities are drawn in this many bands of viridis: few enough colours for
+#: the frames' 256-colour PNGs to keep the colour bar exact (see _encode_png).
+PROBABILITY_LEVELS = 32
+_PROBABILITY_COLOURS = None
+
+
+def _probability_colours():
+    """The colours of the probability bands, as RGB floats ``(PROBABILITY_LEVELS, 3)``."""
+    global _PROBABILITY_COLOURS
+    if _PROBABILITY_COLOURS is None:
+        import matplotlib
+
+        centres = (np.arange(PROBABILITY_LEVELS) + 0.5) / PROBABILITY_LEVELS
+        _PROBABILITY_COLOURS = matplotlib.colormaps["viridis"](centres)[:, :3]
+    return _PROBABILITY_COLOURS
+
+
+def _probability_picture(probs):
+    """uint8 RGBA picture of probabilities: band ``floor(p * levels)`` of viridis."""
+    table = rgba8(_probability_colours())
+    index = np.minimum(np.floor(np.clip(probs, 0.0, 1.0) * PROBABILITY_LEVELS),
+                       PROBABILITY_LEVELS - 1)
+    return _lookup(table, index)
+
+
+def _probability_colorbar(fig, box):
+    """A colour bar for probabilities (0 to 1, the bands of the pictures) at figure ``box``."""
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.colors import ListedColormap, Normalize
+
+    bar = fig.colorbar(ScalarMappable(Normalize(0.0, 1.0),
+                                      ListedColormap(_probability_colours())),
+                       cax=fig.add_axes(box), ticks=[0.0, 0.5, 1.0])
+    bar.ax.set_yticklabels(["0", "0.5", "1"])
+    bar.set_label("probability", labelpad=2)
+    return bar
+
+
+def temperature_demo(logits=None, *, class_names=None, class_colours=None):
+    """Chapter 03: divide the logits by a temperature T and watch the probabilities.
+
+    Each panel shows one class's softmax probability over one image; the
+    last one the label map, the argmax of the probabilities at that
+    temperature, with the number of pixels whose label changed (always 0).
+
+    Parameters
+    ----------
+    logits : array ``(C, H, W)``, optional
+        One image's logits; by default those of the model chapter 03 trains.
+    class_names : sequence of ``C`` str, optional
+    class_colours : array ``(C, 3)``, optional
+        Colours of the label map (:func:`segcourse.labels.class_colors` by default).
+    """
+    if logits is None:
+        outputs = _chapter03_outputs()
+        logits, class_names = outputs["logits"][1], class_names or outputs["class_names"]
+    logits = np.asarray(to_numpy(logits, "logits"), dtype=np.float64)
+    if logits.ndim != 3 or logits.shape[0] < 2:
+        raise argument_error("logits", "one image's logits of shape (C, H, W) with C >= 2",
+                             logits)
+    count = logits.shape[0]
+    names = [f"class {c}" for c in range(count)] if class_names is None else list(class_names)
+    if len(names) != count:
+        raise argument_error("class_names", f"{count} names", f"{len(names)} names")
+    colours = class_colors(count) if class_colours is None else np.asarray(class_colours)
+    label_table = rgba8(colours[:, :3])
+
+    def titles(result):
+        return [f"p({name})" for name in names] + [f"argmax: {result['changed']} changed"]
+
+    def pictures(result):
+        return ([_probability_picture(p) for p in result["probs"]]
+                + [_lookup(label_table, result["labels"])])
+
+    def plot(result, fig):
+        # the panels, then a colour bar at the right
+        fig.subplots_adjust(left=0.005, right=0.875, wspace=0.06)
+        axes = fig.subplots(1, count + 1)
+        shown = [Picture(ax, picture) for ax, picture in zip(axes, pictures(result),
+                                                              strict=True)]
+        texts = [_panel_title(ax, title) for ax, title in zip(axes, titles(result), strict=True)]
+        box = axes[0].get_position()
+        _probability_colorbar(fig, [0.89, box.y0, 0.012, box.height])
+
+        def update(result):
+            for picture, image in zip(shown, pictures(result), strict=True):
+                picture.set_data(image)
+            for text, title in zip(texts, titles(result), strict=True):
+                text.set_text(title)
+
+        return update
+
+    temperatures = [0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0]
+    return Demo(lambda temperature: temperature_scaling(logits, temperature), plot,
+                [Slider("temperature", temperatures, default=1.0, label="temperature T")],
+                figsize=(6.8, 1.75),
+                caption="softmax(logits / T): a low T pushes every probability towards 0 or "
+                        "1, a high T towards 1/C; the label map (argmax) never changes.")
+
+
+def probability_threshold_demo(probs=None, target=None):
+    """Chapter 03: slide the threshold on a binary model's foreground probabilities.
+
+    Left, the probabilities (sigmoid of the model's one channel) of up to
+    four images; middle, the mask ``probs > threshold`` with its foreground
+    fraction; right, where the mask agrees with the ground truth, with
+    precision and recall.
+
+    Parameters
+    ----------
+    probs : array ``(N, H, W)`` or ``(H, W)``, optional
+        Foreground probabilities (up to four images are shown, in a 2 x 2
+        grid); by default those of the binary model chapter 03 trains.
+    target : boolean array of the same shape, optional
+    """
+    if probs is None or target is None:
+        outputs = _chapter03_outputs()
+        probs, target = outputs["probs"][:4], outputs["masks"][:4]
+    probs = np.asarray(to_numpy(probs, "probs"))
+    target = check_mask(target, "target")
+    check_same_shape(probs, target, "probs", "target")
+    if probs.ndim not in (2, 3) or probs.dtype.kind != "f":
+        raise argument_error("probs", "float probabilities of shape (N, H, W) or (H, W)", probs)
+    probs, target = _tile(probs), _tile(target)
+    probability_image = _probability_picture(probs)
+    error_colours = rgba8([ERROR_COLOURS[k] for k in ("TN", "FN", "FP", "TP")])
+    mask_colours = rgba8([(0.0, 0.0, 0.0), (1.0, 1.0, 1.0)])
+
+    def titles(result):
+        return ("probability p",
+                f"p > {result['threshold']:.2f}: {100 * result['fraction']:.1f} %",
+                f"precision {result['precision']:.2f}\nrecall {result['recall']:.2f}")
+
+    def plot(result, fig):
+        title_room = 3.4 * COURSE_RC["axes.titlesize"] / 72
+        fig.subplots_adjust(left=0.005, right=0.885, top=1 - title_room / fig.get_figheight(),
+                            wspace=0.08)
+        axes = fig.subplots(1, 3)
+        Picture(axes[0], probability_image)
+        shown_mask = Picture(axes[1], _lookup(mask_colours, result["mask"]), frame=True)
+        shown_errors = Picture(axes[2], _lookup(error_colours, 2 * result["mask"] + target))
+        texts = [_panel_title(ax, title) for ax, title in zip(axes, titles(result), strict=True)]
+        box = axes[0].get_position()
+        _probability_colorbar(fig, [0.9, box.y0, 0.012, box.height])
+
+        def update(result):
+            shown_mask.set_data(_lookup(mask_colours, result["mask"]))
+            shown_errors.set_data(_lookup(error_colours, 2 * result["mask"] + target))
+            for text, title in zip(texts, titles(result), strict=True):
+                text.set_text(title)
+
+        return update
+
+    thresholds = [0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95]
+    return Demo(lambda threshold: probability_threshold(probs, target, threshold), plot,
+                [Slider("threshold", thresholds, default=0.5, label="threshold")],
+                figsize=(6.8, 2.6),
+                caption="Right panel: blue, shape found; vermilion, background taken for "
+                        "shape; yellow, shape missed; black, background correctly left out. "
+                        "A lower threshold finds more and mistakes more.")
 
 
 #: Every demo of the course, for ``make bench`` and the tests: name -> factory.
@@ -822,4 +1143,6 @@ DEMOS = {
     "01 threshold": threshold_demo,
     "02 touching objects": touching_objects_demo,
     "02 merging coins": merging_coins_demo,
+    "03 temperature": temperature_demo,
+    "03 probability threshold": probability_threshold_demo,
 }

@@ -312,3 +312,12 @@ def test_data_path_finds_shipped_files_and_names_missing_ones():
     assert path.is_file() and path.name == "coins_instances.png"
     with pytest.raises(FileNotFoundError, match="no_such_file.png"):
         data_path("no_such_file.png")
+
+
+def test_make_dataset_is_re_exported_with_its_options():
+    from segcourse import data
+    from segcourse._dataset import make_dataset
+
+    assert data.make_dataset is make_dataset
+    shapes = data.make_dataset(2, size=16, num_classes=4, seed=0)
+    assert isinstance(shapes, data.ShapesDataset) and shapes.num_classes == 4

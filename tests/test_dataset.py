@@ -50,6 +50,53 @@ def test_foreground_is_brighter_and_made_of_few_compact_shapes():
         assert image[mask == 1].min() > image[mask == 0].min() + 0.3
 
 
+def test_two_classes_are_the_same_set_as_before_the_option():
+    """The stream of random numbers of a two-class set did not change with num_classes."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for kwargs in (dict(num_images=8, size=32, seed=0),
+                   dict(num_images=5, size=(24, 40), foreground_fraction=0.3, seed=3, noise=0.1)):
+        data = make_dataset(**kwargs)
+        digest.update(data.images.tobytes())
+        digest.update(data.masks.tobytes())
+    assert digest.hexdigest() == ("4fd10e7c1bf06b4a2240f2f8b9132fedd62fa408ce633c2950546695693b0"
+                                  "0e2")
+    assert make_dataset(2, size=16).class_names == ("background", "shape")
+
+
+@pytest.mark.parametrize("num_classes", [3, 4, 6])
+def test_several_classes(num_classes):
+    data = make_dataset(24, size=32, foreground_fraction=0.3, num_classes=num_classes, seed=4)
+    assert data.num_classes == num_classes and len(data.class_names) == num_classes
+    assert data.class_names[0] == "background"
+    assert data.masks.min() == 0 and data.masks.max() <= num_classes - 1
+    # every class occurs, and the foreground fraction counts all shape classes together
+    assert set(np.unique(data.masks)) == set(range(num_classes))
+    assert [int((mask > 0).sum()) for mask in data.masks] == [round(0.3 * 1024)] * 24
+    assert data.foreground_fraction == pytest.approx(round(0.3 * 1024) / 1024)
+    assert f"{num_classes} classes" in repr(data)
+
+
+def test_several_classes_are_brighter_the_higher_the_class():
+    data = make_dataset(32, size=32, foreground_fraction=0.3, num_classes=4, noise=0.05, seed=1)
+    assert data.class_names == ("background", "dim", "medium", "bright")
+    for image, mask in zip(data.images[:, 0], data.masks, strict=True):
+        # relative to the image's own background (its level and gradient vary)
+        means = [image[mask == c].mean() - image[mask == 0].mean()
+                 for c in range(1, 4) if (mask == c).sum() > 20]
+        assert means == sorted(means)
+    # shapes of one image get different classes while there are enough
+    assert any(len(set(np.unique(m)) - {0}) >= 2 for m in data.masks)
+
+
+def test_several_classes_are_seeded():
+    first = make_dataset(4, size=16, num_classes=4, seed=7)
+    again = make_dataset(4, size=16, num_classes=4, seed=7)
+    np.testing.assert_array_equal(first.masks, again.masks)
+    np.testing.assert_array_equal(first.images, again.images)
+
+
 def test_bad_arguments():
     with pytest.raises(ValueError, match="`foreground_fraction`"):
         make_dataset(2, foreground_fraction=0.0)
@@ -65,3 +112,9 @@ def test_bad_arguments():
         make_dataset(2, noise=-1.0)
     with pytest.raises(TypeError, match="`seed`"):
         make_dataset(2, seed=1.5)
+    with pytest.raises(ValueError, match="`num_classes`"):
+        make_dataset(2, num_classes=1)
+    with pytest.raises(ValueError, match=r"`num_classes` to be an integer in \[2, 12\]"):
+        make_dataset(2, num_classes=13)
+    with pytest.raises(TypeError, match="`num_classes`"):
+        make_dataset(2, num_classes=4.0)

@@ -14,6 +14,7 @@ from segcourse.labels import (
     class_colors,
     colorize,
     connected_components,
+    from_one_hot,
     instance_colors,
     instance_to_semantic,
     make_panoptic,
@@ -120,6 +121,49 @@ def test_one_hot_matches_torch():
         np.testing.assert_array_equal(one_hot(labels, num_classes, axis=-1), reference == 1)
         np.testing.assert_array_equal(one_hot(labels, num_classes),
                                       np.moveaxis(reference, -1, 0) == 1)
+
+
+# --- from_one_hot ------------------------------------------------------------------------
+
+
+def test_from_one_hot_is_the_inverse_of_one_hot():
+    rng = np.random.default_rng(1)
+    for shape in random_shapes(rng, RANDOM_CASES):
+        num_classes = int(rng.integers(1, 6))
+        labels = rng.integers(0, num_classes, size=shape)
+        np.testing.assert_array_equal(from_one_hot(one_hot(labels, num_classes)), labels)
+        batch = one_hot(labels[None], num_classes, axis=1)
+        np.testing.assert_array_equal(from_one_hot(batch, axis=1), labels[None])
+        # torch's layout: the class axis last
+        reference = torch.nn.functional.one_hot(torch.from_numpy(labels), num_classes).numpy()
+        np.testing.assert_array_equal(from_one_hot(reference, axis=-1), labels)
+
+
+def test_from_one_hot_ignored_pixels():
+    labels = np.array([[0, 255, 2], [1, 255, 0]])
+    encoded = one_hot(labels, 3, ignore_index=255)
+    np.testing.assert_array_equal(from_one_hot(encoded, ignore_index=255), labels)
+    np.testing.assert_array_equal(from_one_hot(encoded, ignore_index=-100),
+                                  [[0, -100, 2], [1, -100, 0]])
+    # argmax alone would call them class 0
+    assert np.argmax(encoded, axis=0)[0, 1] == 0
+
+
+def test_from_one_hot_bad_inputs():
+    with pytest.raises(ValueError, match=r"`one_hot_map` to be one True channel on every pixel "
+                                         r".*ignore_index.*1 pixels with no True channel"):
+        from_one_hot(np.array([[1, 0], [0, 0]], dtype=bool))
+    with pytest.raises(ValueError, match=r"`one_hot_map` to be one True channel per pixel at "
+                                         r"most .*multi-label.*1 pixels with several"):
+        from_one_hot(np.array([[1, 0], [1, 1]], dtype=bool))
+    with pytest.raises(ValueError, match=r"`one_hot_map` to be a boolean mask"):
+        from_one_hot(np.array([[0.2, 0.8], [0.8, 0.2]]))
+    with pytest.raises(ValueError, match=r"`axis`"):
+        from_one_hot(np.zeros((2, 3), dtype=bool), axis=2)
+    with pytest.raises(TypeError, match=r"`ignore_index`"):
+        from_one_hot(np.eye(2, dtype=bool), ignore_index=1.5)
+    with pytest.raises(ValueError, match=r"`one_hot_map` to be an array with a class axis"):
+        from_one_hot(np.array(True))
 
 
 # --- instance_to_semantic --------------------------------------------------------------

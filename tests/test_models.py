@@ -178,6 +178,53 @@ def test_training_restores_global_state(tiny_data):
     assert torch.are_deterministic_algorithms_enabled() == deterministic
 
 
+def test_cosine_schedule_ends_at_zero_and_threads_are_restored(tiny_data, monkeypatch):
+    train_set, _ = tiny_data
+    rates = []
+    step = torch.optim.Adam.step
+
+    def recording_step(self, *args, **kwargs):
+        rates.append(self.param_groups[0]["lr"])
+        return step(self, *args, **kwargs)
+
+    monkeypatch.setattr(torch.optim.Adam, "step", recording_step)
+    threads = torch.get_num_threads()
+    train(small_model(), train_set, CrossEntropyLoss(), epochs=2, lr=1e-2, batch_size=4,
+          lr_schedule="cosine", num_threads=1, progress=False)
+    assert torch.get_num_threads() == threads
+    steps = 2 * 4  # 16 images in batches of 4, twice
+    expected = [1e-2 * 0.5 * (1 + np.cos(np.pi * k / steps)) for k in range(steps)]
+    np.testing.assert_allclose(rates, expected)
+    rates.clear()
+    train(small_model(), train_set, CrossEntropyLoss(), epochs=1, lr=1e-2, progress=False)
+    assert rates == [1e-2] * 4  # the default: constant
+
+
+def test_one_thread_training_is_deterministic(tiny_data):
+    train_set, _ = tiny_data
+    runs = [train(small_model(), train_set, CrossEntropyLoss(), epochs=2, num_threads=1,
+                  lr_schedule="cosine", progress=False)["loss"] for _ in range(2)]
+    assert runs[0] == runs[1]
+
+
+def test_train_bad_schedule_and_threads(tiny_data):
+    train_set, _ = tiny_data
+    with pytest.raises(ValueError, match="`lr_schedule`"):
+        train(small_model(), train_set, CrossEntropyLoss(), lr_schedule="linear")
+    with pytest.raises(ValueError, match="`num_threads`"):
+        train(small_model(), train_set, CrossEntropyLoss(), num_threads=0)
+
+
+def test_training_on_several_classes_scores_every_foreground_class():
+    data = make_dataset(16, size=16, foreground_fraction=0.3, noise=0.05, num_classes=4, seed=0)
+    model = TinyUNet(1, 4, width=4, levels=2, seed=0)
+    history = train(model, data, CrossEntropyLoss(), epochs=2, lr=1e-2, num_threads=1,
+                    progress=False)
+    pred = predict(model, data.images)
+    expected = models._foreground_dice(pred, data.masks, 4)
+    assert history["val_dice"][-1] == pytest.approx(expected)
+
+
 def test_progress_bar_can_be_switched_off(tiny_data, capsys):
     train_set, _ = tiny_data
     train(small_model(), train_set, CrossEntropyLoss(), epochs=1, progress=False)

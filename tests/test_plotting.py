@@ -15,7 +15,10 @@ from matplotlib.patches import Rectangle  # noqa: E402
 from segcourse.labels import CLASS_PALETTE, instance_colors  # noqa: E402
 from segcourse.plotting import (  # noqa: E402
     show_boxes,
+    show_channels,
+    show_class_values,
     show_components,
+    show_heatmap,
     show_image,
     show_labels,
     show_overlay,
@@ -53,6 +56,7 @@ CALLS = {
     "show_overlay": lambda ax: show_overlay(IMAGE, LABELS, ax),
     "show_boxes": lambda ax: show_boxes(IMAGE, [[0, 0, 1, 1]], ax),
     "show_pixel_grid": lambda ax: show_pixel_grid(LABELS, ax),
+    "show_heatmap": lambda ax: show_heatmap(IMAGE, ax, label="probability"),
 }
 
 
@@ -70,6 +74,81 @@ def test_makes_new_axes_when_none(name):
     assert isinstance(ax, Axes)
     assert ax.figure.number not in before
     assert len(ax.get_images()) >= 1
+
+
+# --- model outputs: heat map, channels, class values ---------------------------------------
+
+
+def test_show_heatmap_colour_range_and_labelled_colour_bar():
+    ax = show_heatmap(IMAGE, vmin=0, vmax=1, label="probability", title="p")
+    image = ax.get_images()[0]
+    assert image.get_clim() == (0.0, 1.0) and image.get_cmap().name == "viridis"
+    np.testing.assert_array_equal(shown(ax), IMAGE)
+    bar = ax.figure.axes[1]
+    assert bar.get_ylabel() == "probability" and ax.get_title() == "p"
+    # default range: the data's; a constant map still draws
+    assert show_heatmap(IMAGE).get_images()[0].get_clim() == (0.0, 1.0)
+    assert show_heatmap(np.full((2, 2), 3.0), colorbar=False).get_images()[0].get_clim() == (
+        3.0, 4.0)
+    assert len(show_heatmap(IMAGE, colorbar=False).figure.axes) == 1
+
+
+def test_show_heatmap_bad_inputs():
+    with pytest.raises(ValueError, match=r"`values` to be a numeric array of shape \(H, W\)"):
+        show_heatmap(np.zeros((2, 2, 2)))
+    with pytest.raises(ValueError, match=r"`vmax` to be a number larger than vmin=1"):
+        show_heatmap(IMAGE, vmin=1, vmax=0)
+
+
+def test_show_channels_shares_one_colour_scale():
+    channels = np.stack([IMAGE, 2 * IMAGE - 1, -IMAGE])
+    axes = show_channels(channels, names=["a", "b", "c"], label="logit")
+    assert len(axes) == 3 and [ax.get_title() for ax in axes] == ["a", "b", "c"]
+    for ax, channel in zip(axes, channels, strict=True):
+        np.testing.assert_array_equal(shown(ax), channel)
+        assert ax.get_images()[0].get_clim() == (-1.0, 1.0)
+    bars = [ax for ax in axes[0].figure.axes if ax not in axes]
+    assert len(bars) == 1 and bars[0].get_ylabel() == "logit"
+    # fits the column
+    assert axes[0].figure.get_size_inches()[0] == pytest.approx(plotting.COLUMN_WIDTH_IN)
+
+
+def test_show_channels_on_given_axes_and_default_names():
+    _, given = plt.subplots(1, 2)
+    axes = show_channels(np.zeros((2, 3, 3)), given, vmin=0, vmax=1, colorbar=False)
+    assert list(axes) == list(given)
+    assert [ax.get_title() for ax in axes] == ["channel 0", "channel 1"]
+    with pytest.raises(ValueError, match=r"`axes` to be 3 Axes"):
+        show_channels(np.zeros((3, 3, 3)), given)
+    with pytest.raises(ValueError, match=r"`names` to be 2 names"):
+        show_channels(np.zeros((2, 3, 3)), names=["a"])
+    with pytest.raises(ValueError, match=r"`channels` to be a numeric array of shape \(C, H, W\)"):
+        show_channels(np.zeros((3, 3)))
+
+
+def test_show_class_values_bars_and_numbers():
+    ax = show_class_values(np.array([2.0, -1.0, 0.5]), class_names=["a", "b", "c"],
+                           ylabel="logit", title="one pixel")
+    heights = [patch.get_height() for patch in ax.patches]
+    assert heights == [2.0, -1.0, 0.5]
+    assert [t.get_text() for t in ax.texts] == ["2.00", "-1.00", "0.50"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["a", "b", "c"]
+    assert ax.get_ylabel() == "logit" and ax.get_title() == "one pixel"
+    np.testing.assert_allclose([p.get_facecolor()[:3] for p in ax.patches], CLASS_PALETTE[:3])
+    low, high = ax.get_ylim()
+    assert low < -1.0 and high > 2.0  # room for the numbers
+    probs = show_class_values(np.array([0.25, 0.75]), ylim=(0, 1), fmt="{:.1f}")
+    assert probs.get_ylim() == (0.0, 1.0) and probs.texts[1].get_text() == "0.8"
+    assert show_class_values(np.zeros(2)).get_ylim() == (0.0, 1.0)
+
+
+def test_show_class_values_bad_inputs():
+    with pytest.raises(ValueError, match=r"`values` to be a non-empty 1-D array"):
+        show_class_values(np.zeros((2, 2)))
+    with pytest.raises(ValueError, match=r"`class_names` to be 2 names"):
+        show_class_values(np.zeros(2), class_names=["a"])
+    with pytest.raises(ValueError, match=r"`colors`"):
+        show_class_values(np.zeros(3), colors=np.zeros((2, 3)))
 
 
 # --- show_image ------------------------------------------------------------------------------
@@ -362,7 +441,7 @@ from segcourse.data import SCENE_CLASS_COLORS, make_scene  # noqa: E402
 from segcourse.labels import class_colors  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-CHAPTERS = ["01_what_is_segmentation", "02_types_semantic_instance_panoptic"]
+CHAPTERS = ["01_what_is_segmentation", "02_types_semantic_instance_panoptic", "03_model_output"]
 
 
 @pytest.fixture

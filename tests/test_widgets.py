@@ -213,6 +213,93 @@ def test_course_demo_live_widget_redraws_on_every_slider(name):
         assert image.value != before, f"{name}: moving {slider.name} left the figure as it was"
 
 
+def test_temperature_scaling_changes_probabilities_not_labels():
+    rng = np.random.default_rng(0)
+    logits = rng.normal(0.0, 3.0, size=(4, 6, 7))
+    reference = logits.argmax(axis=0)
+    previous = None
+    for temperature in (0.1, 0.5, 1.0, 2.0, 10.0):
+        result = widgets.temperature_scaling(logits, temperature)
+        expected = torch_softmax(logits / temperature, axis=0)
+        np.testing.assert_allclose(result["probs"], expected, rtol=1e-10, atol=1e-300)
+        np.testing.assert_array_equal(result["labels"], reference)
+        assert result["changed"] == 0
+        np.testing.assert_allclose(result["confidence"], expected.max(axis=0))
+        if previous is not None:  # a hotter softmax is less confident
+            assert result["mean_confidence"] < previous
+        previous = result["mean_confidence"]
+    batch = widgets.temperature_scaling(logits[None], 3.0, axis=1)
+    assert batch["labels"].shape == (1, 6, 7) and batch["changed"] == 0
+    with pytest.raises(ValueError, match="`temperature`"):
+        widgets.temperature_scaling(logits, 0.0)
+
+
+def torch_softmax(values, axis):
+    import torch
+
+    return torch.softmax(torch.as_tensor(values), dim=axis).numpy()
+
+
+def test_probability_threshold_exact_and_against_sklearn():
+    from sklearn.metrics import precision_score, recall_score
+
+    probs = np.array([[0.9, 0.6, 0.3, 0.1]])
+    target = np.array([[True, True, True, False]])
+    result = widgets.probability_threshold(probs, target, 0.5)
+    np.testing.assert_array_equal(result["mask"], [[True, True, False, False]])
+    assert (result["fraction"], result["precision"], result["recall"]) == (0.5, 1.0, 2 / 3)
+    rng = np.random.default_rng(1)
+    probs = rng.random((3, 8, 8))
+    target = rng.random((3, 8, 8)) < 0.3
+    for threshold in (0.05, 0.5, 0.95):
+        result = widgets.probability_threshold(probs, target, threshold)
+        mask = probs > threshold
+        assert result["precision"] == pytest.approx(precision_score(target.ravel(), mask.ravel()))
+        assert result["recall"] == pytest.approx(recall_score(target.ravel(), mask.ravel()))
+    # an empty mask has no precision: NaN, not 0
+    assert np.isnan(widgets.probability_threshold(probs, target, 1.0)["precision"])
+
+
+def test_chapter_03_demos_take_their_data_and_check_it():
+    rng = np.random.default_rng(2)
+    demo = widgets.temperature_demo(rng.normal(size=(3, 8, 8)), class_names=["a", "b", "c"])
+    assert demo.compute_at(temperature=2.0)["probs"].shape == (3, 8, 8)
+    probs = rng.random((2, 8, 8))
+    target = probs > 0.5
+    demo = widgets.probability_threshold_demo(probs, target)
+    assert demo.compute_at(threshold=0.5)["mask"].shape == (16, 16)  # two images, tiled 2 x 2
+    with pytest.raises(ValueError, match=r"`logits` to be one image's logits"):
+        widgets.temperature_demo(rng.normal(size=(8, 8)))
+    with pytest.raises(ValueError, match="`class_names`"):
+        widgets.temperature_demo(rng.normal(size=(3, 8, 8)), class_names=["a"])
+    with pytest.raises(ValueError, match="same shape"):
+        widgets.probability_threshold_demo(probs, target[:, :4])
+    with pytest.raises(ValueError, match="`probs`"):
+        widgets.probability_threshold_demo(target.astype(int), target)
+    with pytest.raises(TypeError, match="`probs`"):
+        widgets.probability_threshold(target.astype(int), target, 0.5)
+    with pytest.raises(ValueError, match="`threshold`"):
+        widgets.probability_threshold(probs, target, 1.5)
+
+
+def test_tile_lays_out_up_to_four_maps():
+    maps = np.arange(5 * 2 * 3).reshape(5, 2, 3)
+    tiled = widgets._tile(maps)
+    assert tiled.shape == (4, 6)
+    np.testing.assert_array_equal(tiled[:2, 3:], maps[1])
+    np.testing.assert_array_equal(tiled[2:, 3:], maps[3])
+    np.testing.assert_array_equal(widgets._tile(maps[:1]), maps[0])
+    np.testing.assert_array_equal(widgets._tile(maps[:3])[2:, 3:], 0)
+    np.testing.assert_array_equal(widgets._tile(maps[0]), maps[0])
+
+
+def test_probability_pictures_use_the_colour_bar_bands():
+    picture = widgets._probability_picture(np.array([[0.0, 0.5, 0.999, 1.0]]))
+    table = rgba8(widgets._probability_colours())
+    levels = widgets.PROBABILITY_LEVELS
+    np.testing.assert_array_equal(picture[0], table[[0, levels // 2, levels - 1, levels - 1]])
+
+
 def test_compute_functions_reject_bad_input():
     with pytest.raises(TypeError, match="`image`"):
         widgets.threshold_segmentation(np.array(["a", "b"]), 3)
@@ -350,3 +437,20 @@ def test_frames_are_indexed_colour_pngs_and_lossless_up_to_256_colours():
     changed = np.any(decoded != frame[..., :3], axis=-1)
     assert changed.sum() == 20  # ten grey levels of two pixels each
     assert np.abs(decoded - frame[..., :3]).max() <= 16
+
+
+def test_components_title_says_how_many_regions_hold_several_objects():
+    title = widgets._components_title
+    assert title({"component_count": 22, "merged": 2}) == "22 regions, 2 merged"
+    assert title({"component_count": 1, "merged": 1}) == "1 region, 1 merged"
+    assert title({"component_count": 2, "merged": 0}) == "components: 2 regions"
+
+
+def test_touching_discs_are_round_without_spikes():
+    disc = widgets.touching_objects(8)["instance"] == 1
+    rows = np.flatnonzero(disc.any(axis=1))
+    top = disc[rows[0]]
+    # the top row of a round disc is a short run, not a single-pixel spike
+    assert top.sum() >= 3, top.sum()
+    # the extent is unchanged: 2 * radius + 1 pixels across
+    assert disc.any(axis=0).sum() == 2 * 14 + 1 and len(rows) == 2 * 14 + 1

@@ -12,6 +12,9 @@ replace, instead of an error, so a learner copy runs top to bottom.
   :func:`check_largest_coin`.
 - Chapter 02 (:mod:`segcourse.exercises.ch02`): :func:`check_count_objects`,
   :func:`check_panoptic_encoding`, :func:`check_component_count`.
+- Chapter 03 (:mod:`segcourse.exercises.ch03`): :func:`check_stable_softmax`,
+  :func:`check_labels_and_confidence`, :func:`check_logit_threshold`,
+  :func:`check_one_hot_with_ignore`.
 
 Every ``check_*`` is importable from here: ``exercises.check_box_from_mask``.
 
@@ -32,6 +35,12 @@ from .ch01 import (
     check_object_fraction,
 )
 from .ch02 import check_component_count, check_count_objects, check_panoptic_encoding
+from .ch03 import (
+    check_labels_and_confidence,
+    check_logit_threshold,
+    check_one_hot_with_ignore,
+    check_stable_softmax,
+)
 
 __all__ = [
     "CheckResult",
@@ -42,4 +51,8 @@ __all__ = [
     "check_count_objects",
     "check_panoptic_encoding",
     "check_component_count",
+    "check_stable_softmax",
+    "check_labels_and_confidence",
+    "check_logit_threshold",
+    "check_one_hot_with_ignore",
 ]
