@@ -131,3 +131,31 @@ def test_every_solution_hides_behind_its_own_toggle(book_html):
         text = (book_html / "notebooks" / f"{notebook.stem}.html").read_text()
         toggles = re.findall(r"<summary[^>]*>(?:(?!</summary>).)*Show solution", text, re.S)
         assert len(toggles) == len(solutions), (notebook.name, len(toggles), len(solutions))
+
+
+def test_solutions_show_no_student_markers_in_the_book(book_html):
+    """The BEGIN/END SOLUTION markers are for `make student`; the book leaves them out."""
+    import json
+
+    for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        source = notebook.read_text()
+        assert "### BEGIN SOLUTION" in source, notebook.name  # the notebooks do hold them
+        text = (book_html / "notebooks" / f"{notebook.stem}.html").read_text()
+        assert "BEGIN SOLUTION" not in text and "END SOLUTION" not in text, notebook.name
+        cells = json.loads(source)["cells"]
+        assert any("solution" in c["metadata"].get("tags", []) for c in cells)
+
+
+def test_strip_solution_markers_keeps_the_code():
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location(
+        "segcourse_citations", ROOT / "book" / "_ext" / "segcourse_citations.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("segcourse_citations", module)
+    spec.loader.exec_module(module)
+    code = ("def f(mask):\n    ### BEGIN SOLUTION\n    rows = mask.any(1)\n    return rows\n"
+            "    ### END SOLUTION\n\n### BEGIN SOLUTION\nx = 1\n### END SOLUTION\n")
+    assert module.strip_solution_markers(code) == (
+        "def f(mask):\n    rows = mask.any(1)\n    return rows\n\nx = 1\n")

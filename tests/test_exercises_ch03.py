@@ -95,19 +95,40 @@ def test_stable_softmax_global_max_underflows_far_pixels():
     assert_hint(check_stable_softmax(global_shift), "a pixel whose logits are about 1000 below")
 
 
+def test_stable_softmax_min_shift_overflows_a_spread_pixel():
+    def min_shift(z):
+        shifted = np.exp(z - z.min(axis=0, keepdims=True))
+        return shifted / shifted.sum(axis=0, keepdims=True)
+
+    # right for ordinary logits, near 1000 and far apart from pixel to pixel: only a pixel
+    # whose own logits are far apart, [0, 1000, -1000, 5], catches it
+    result = check_stable_softmax(min_shift)
+    assert_hint(result, "subtract the maximum, not the minimum: a pixel whose logits are far "
+                        "apart, [0, 1000, -1000, 5], gives nan")
+    with np.errstate(over="ignore", invalid="ignore"):
+        assert np.isnan(min_shift(np.array([0.0, 1000.0, -1000.0]))).any()
+
+
+def test_stable_softmax_other_shift_overflows_a_spread_pixel():
+    def mean_shift(z):
+        shifted = np.exp(z - z.mean(axis=0, keepdims=True))
+        return shifted / shifted.sum(axis=0, keepdims=True)
+
+    assert_hint(check_stable_softmax(mean_shift), "a pixel whose logits are far apart, "
+                                                  "[0, 1000, -1000, 5], gives nan or inf")
+
+
 def test_stable_softmax_sum_over_everything():
     def whole_sum(z):
         shifted = np.exp(z - z.max(axis=0, keepdims=True))
         return shifted / shifted.sum()
 
-    # the shift differs per pixel, so the ratio is not a plain "global" one: a generic hint
-    assert not check_stable_softmax(whole_sum)
-
     def plain_whole_sum(z):
         return np.exp(z) / np.exp(z).sum()
 
-    assert_hint(check_stable_softmax(plain_whole_sum), "your probabilities sum to 1 over the "
-                                                       "whole array")
+    for answer in (whole_sum, plain_whole_sum):
+        assert_hint(check_stable_softmax(answer), "your probabilities sum to 1 over the whole "
+                                                  "array")
 
 
 def test_stable_softmax_wrong_axis():
@@ -116,6 +137,13 @@ def test_stable_softmax_wrong_axis():
         return shifted / shifted.sum(axis=-1, keepdims=True)
 
     assert_hint(check_stable_softmax(last_axis), "you summed over axis 2, a spatial axis")
+
+    def stable_shift_wrong_sum(z):
+        shifted = np.exp(z - z.max(axis=0, keepdims=True))
+        return shifted / shifted.sum(axis=1, keepdims=True)
+
+    assert_hint(check_stable_softmax(stable_shift_wrong_sum), "you summed over axis 1, a "
+                                                              "spatial axis")
 
 
 def test_stable_softmax_no_division_no_exp_sigmoid_log():
@@ -173,6 +201,23 @@ def test_labels_and_confidence_sigmoid():
         "you took the sigmoid of each logit")
 
 
+def test_labels_and_confidence_softmax_over_another_axis():
+    assert_hint(check_labels_and_confidence(
+        lambda z: (z.argmax(axis=1), outputs.softmax(z, axis=0).max(axis=1))),
+        "you took the softmax over axis 0, the images of the batch")
+    assert_hint(check_labels_and_confidence(
+        lambda z: (z.argmax(axis=1), outputs.softmax(z, axis=-1).max(axis=1))),
+        "you took the softmax over axis 3, a spatial axis")
+
+
+def test_labels_and_confidence_argmax_as_confidence():
+    assert_hint(check_labels_and_confidence(lambda z: (z.argmax(axis=1), z.argmax(axis=1))),
+                "your confidence is the label map again, the argmax")
+    assert_hint(check_labels_and_confidence(
+        lambda z: (z.argmax(axis=1), outputs.softmax(z).argmax(axis=1))),
+        "your confidence is the label map again, the argmax")
+
+
 def test_labels_and_confidence_wrong_axis():
     assert_hint(check_labels_and_confidence(
         lambda z: (z.argmax(axis=0), outputs.confidence(z))),
@@ -218,6 +263,25 @@ def test_logit_threshold_right():
     assert_right(check_logit_threshold(float(outputs.logit(0.8))))
     assert_right(check_logit_threshold(np.log(0.3 / 0.7), probability=0.3))
     assert_right(check_logit_threshold(torch.tensor(np.log(4.0))))
+    assert_right(check_logit_threshold(torch.tensor(np.log(4.0), dtype=torch.float32)))
+    assert_right(check_logit_threshold(np.float32(np.log(4.0))))
+
+
+def test_logit_threshold_right_message_gives_the_digits():
+    # more digits than a learner would type: 1.386 is a near miss, not the answer
+    assert "z > 1.3862944:" in check_logit_threshold(np.log(4.0)).message
+
+
+@pytest.mark.parametrize("answer", [1.386, 1.39, 1.4, 1.3863, 1.38])
+def test_logit_threshold_rounded(answer):
+    assert_hint(check_logit_threshold(answer), "close: that looks rounded; compute it with "
+                                               "np.log(0.8 / 0.2) instead of typing it")
+
+
+def test_logit_threshold_rounded_other_probability():
+    assert_hint(check_logit_threshold(-0.85, probability=0.3), "close: that looks rounded; "
+                                                               "compute it with "
+                                                               "np.log(0.3 / 0.7)")
 
 
 @pytest.mark.parametrize("answer,start", [
@@ -258,6 +322,7 @@ def test_one_hot_right_answers():
 
     def by_hand(label_map, num_classes, ignore_index):
         encoded = label_map[:, None] == np.arange(num_classes)[None, :, None, None]
+        encoded &= (label_map != ignore_index)[:, None]
         return encoded.astype(np.uint8)  # 0/1 numbers are accepted too
 
     assert_right(check_one_hot_with_ignore(by_hand))
@@ -289,6 +354,21 @@ def test_one_hot_class_axis_last_or_first():
         lambda m, c, i: one_hot(m, c, axis=-1, ignore_index=i)), "the class axis is last")
     assert_hint(check_one_hot_with_ignore(
         lambda m, c, i: one_hot(m, c, axis=0, ignore_index=i)), "the class axis is first")
+
+
+def test_one_hot_hard_coded_255_fails_when_the_ignored_value_is_a_class():
+    def hard_coded(label_map, num_classes, ignore_index):
+        encoded = label_map[:, None] == np.arange(num_classes)[None, :, None, None]
+        return encoded & (label_map != 255)[:, None]  # the argument is not used
+
+    # 255 and -100 are no class, so only the case with ignore_index = 0 catches it
+    hint = "the pixels equal to ignore_index = 0 keep channel 0"
+    assert_hint(check_one_hot_with_ignore(hard_coded), hint)
+
+    def compare_only(label_map, num_classes, ignore_index):
+        return label_map[:, None] == np.arange(num_classes)[None, :, None, None]
+
+    assert_hint(check_one_hot_with_ignore(compare_only), hint)
 
 
 def test_one_hot_ignored_pixels_with_a_channel():

@@ -462,6 +462,19 @@ def _source_path(app, docname: str) -> str:
     return f"book/{docname}{suffix}"
 
 
+SOLUTION_MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.M)
+
+
+def strip_solution_markers(code: str) -> str:
+    """A solution cell's code without its ``### BEGIN/END SOLUTION`` lines.
+
+    The markers tell ``make student`` what to replace with a stub; a reader of
+    the book, who sees the solution behind its toggle, has no use for them.
+    They are comments, so the code runs the same without them.
+    """
+    return SOLUTION_MARKER.sub("", code)
+
+
 def _source_read(app, docname: str, source: list[str]) -> None:
     from sphinx.util import logging
 
@@ -472,6 +485,11 @@ def _source_read(app, docname: str, source: list[str]) -> None:
             notebook = json.loads(source[0])
             changed = False
             for cell in notebook.get("cells", []):
+                if "solution" in cell.get("metadata", {}).get("tags", []):
+                    code = cell["source"]
+                    code = "".join(code) if isinstance(code, list) else code
+                    cell["source"] = strip_solution_markers(code).rstrip("\n")
+                    changed = True
                 if cell.get("cell_type") != "markdown":
                     continue
                 text = cell["source"]

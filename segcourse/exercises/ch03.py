@@ -62,14 +62,28 @@ def _close(got, expected) -> bool:
 # --- exercise 1: a stable softmax ----------------------------------------------------------------
 
 
+#: The logits of the one pixel of the "spread" test: far apart from class to class.
+SPREAD_PIXEL = (0.0, 1000.0, -1000.0, 5.0)
+
+
 def _softmax_cases():
-    """(name, logits (C, H, W)) pairs: ordinary, large, and far apart from pixel to pixel."""
+    """(name, logits (C, H, W)) pairs: ordinary, large, far apart from pixel to pixel, and
+    far apart from class to class within one pixel."""
     rng = np.random.default_rng(3)
     ordinary = rng.normal(0.0, 2.0, size=(4, 3, 5))  # C=4, H=3, W=5: every axis different
     large = ordinary + 1000.0  # exp overflows without the shift
     apart = ordinary.copy()
     apart[:, 0, 0] += 1000.0  # one pixel far above the others: a global shift underflows them
-    return [("ordinary", ordinary), ("large", large), ("apart", apart)]
+    spread = ordinary.copy()
+    spread[:, 1, 2] = SPREAD_PIXEL  # a shift by the pixel's minimum still overflows
+    return [("ordinary", ordinary), ("large", large), ("apart", apart), ("spread", spread)]
+
+
+def _shifted_softmax(z, shift):
+    """exp(z - shift) divided by its sum over axis 0, without numpy's warnings."""
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        e = np.exp(z - shift)
+        return e / e.sum(axis=0, keepdims=True)
 
 
 def _naive_softmax(z, axis):
@@ -80,12 +94,14 @@ def _naive_softmax(z, axis):
 
 def _softmax_mistake(got, z) -> str | None:
     """A hint for a result that is a known wrong formula of ``z``, else None."""
+    whole_array = ("your probabilities sum to 1 over the whole array, not over each pixel's "
+                   "classes: sum over the class axis only, `.sum(axis=0, keepdims=True)`.")
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         exponentials = np.exp(z)
+        stable = np.exp(z - z.max(axis=0, keepdims=True))  # the right shift, each pixel's max
         candidates = [
-            (exponentials / exponentials.sum(),
-             "your probabilities sum to 1 over the whole array, not over each pixel's classes: "
-             "sum over the class axis only, `.sum(axis=0, keepdims=True)`."),
+            (exponentials / exponentials.sum(), whole_array),
+            (stable / stable.sum(), whole_array),
             (exponentials,
              "these are the exponentials: divide them by their sum over the classes "
              "(axis 0) so that each pixel's probabilities add up to 1."),
@@ -100,10 +116,11 @@ def _softmax_mistake(got, z) -> str | None:
              "np.exp of it, or divide the exponentials by their sum."),
         ]
         for other_axis in (1, 2):
-            candidates.append((
-                exponentials / exponentials.sum(axis=other_axis, keepdims=True),
-                f"you summed over axis {other_axis}, a spatial axis: the classes are axis 0 "
-                "of (C, H, W), so sum with `.sum(axis=0, keepdims=True)`."))
+            hint = (f"you summed over axis {other_axis}, a spatial axis: the classes are axis 0 "
+                    "of (C, H, W), so sum with `.sum(axis=0, keepdims=True)`.")
+            candidates.append((exponentials / exponentials.sum(axis=other_axis, keepdims=True),
+                               hint))
+            candidates.append((stable / stable.sum(axis=other_axis, keepdims=True), hint))
     for candidate, hint in candidates:
         if got.shape == candidate.shape and np.allclose(got, candidate, rtol=1e-6, atol=1e-12,
                                                         equal_nan=False):
@@ -115,8 +132,9 @@ def check_stable_softmax(function) -> CheckResult:
     r"""Check ``stable_softmax(logits) -> probs`` for one image's logits ``(C, H, W)``.
 
     The probabilities of every pixel over the class axis 0, without overflow
-    for logits near 1000 and without underflow for a pixel whose logits are
-    far from the others':
+    for logits near 1000, without underflow for a pixel whose logits are far
+    from the others', and without overflow for a pixel whose own logits are
+    far apart (``[0, 1000, -1000, 5]``, which a shift by the minimum misses):
     :math:`p_c = e^{z_c - m} / \sum_k e^{z_k - m}` with :math:`m` each pixel's
     largest logit.
 
@@ -172,15 +190,30 @@ def check_stable_softmax(function) -> CheckResult:
                                  "probabilities do not change, and exp never exceeds 1.")
                 return _hint("logits near 1000 give nan or inf: subtract each pixel's largest "
                              "logit before np.exp.")
-            return _hint("a pixel whose logits are about 1000 below another pixel's gets nan: "
-                         "you subtracted the largest logit of the whole array, so its "
-                         "exponentials all underflow to 0 and 0 / 0 is nan. Subtract each "
-                         "pixel's own maximum, `logits.max(axis=0, keepdims=True)`.")
+            if name == "apart":
+                return _hint("a pixel whose logits are about 1000 below another pixel's gets "
+                             "nan: you subtracted the largest logit of the whole array, so its "
+                             "exponentials all underflow to 0 and 0 / 0 is nan. Subtract each "
+                             "pixel's own maximum, `logits.max(axis=0, keepdims=True)`.")
+            pixel = "[" + ", ".join(f"{value:g}" for value in SPREAD_PIXEL) + "]"
+            if _close(np.nan_to_num(_shifted_softmax(logits, logits.min(axis=0, keepdims=True)),
+                                    nan=-1.0, posinf=-2.0),
+                      np.nan_to_num(result, nan=-1.0, posinf=-2.0)):
+                return _hint("subtract the maximum, not the minimum: a pixel whose logits are "
+                             f"far apart, {pixel}, gives nan, because after subtracting its "
+                             "smallest logit the largest is still 2000 and np.exp(2000) "
+                             "overflows to inf. Subtract each pixel's largest logit, "
+                             "`logits.max(axis=0, keepdims=True)`: then every exponent is at "
+                             "most 0.")
+            return _hint(f"a pixel whose logits are far apart, {pixel}, gives nan or inf: "
+                         "subtract each pixel's largest logit, "
+                         "`logits.max(axis=0, keepdims=True)`, before np.exp, so that every "
+                         "exponent is at most 0.")
         return _hint(f"right for ordinary logits but not for the '{name}' test: subtract each "
                      "pixel's largest logit (axis 0, keepdims=True), exponentiate, and divide "
                      "by the sum over axis 0.")
-    return _right("your softmax matches segcourse.outputs.softmax, also for logits near 1000 "
-                  "and for pixels far apart.")
+    return _right("your softmax matches segcourse.outputs.softmax, also for logits near 1000, "
+                  "for pixels far apart and for a pixel whose logits are far apart.")
 
 
 # --- exercise 2: label map and confidence --------------------------------------------------------
@@ -191,6 +224,13 @@ def _labels_cases():
     ordinary = rng.normal(0.0, 3.0, size=(2, 3, 4, 5))  # N=2, C=3, H=4, W=5
     large = ordinary * 200.0  # logits in the hundreds: exp overflows without the shift
     return [("ordinary", ordinary), ("large", large)]
+
+
+def _softmax_quiet(z, axis):
+    """The stable softmax of ``z`` over ``axis``, without numpy's warnings."""
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        e = np.exp(z - z.max(axis=axis, keepdims=True))
+        return e / e.sum(axis=axis, keepdims=True)
 
 
 def check_labels_and_confidence(function) -> CheckResult:
@@ -259,6 +299,18 @@ def check_labels_and_confidence(function) -> CheckResult:
                          "returns one; do not turn it into floats).")
         if _close(confidence, expected_confidence):
             continue
+        if np.array_equal(confidence, expected_labels):
+            return _hint("your confidence is the label map again, the argmax (a class "
+                         "index): the confidence is the largest probability itself, not its "
+                         "position. Apply softmax over axis 1, then take .max(axis=1), not "
+                         ".argmax(axis=1).")
+        for other_axis in (0, 2, 3):
+            if _close(confidence, _softmax_quiet(logits, other_axis).max(axis=1)):
+                what = "the images of the batch" if other_axis == 0 else "a spatial axis"
+                return _hint(f"you took the softmax over axis {other_axis}, {what}: in a batch "
+                             "(N, C, H, W) the classes are axis 1 (in exercise 1, one image "
+                             "(C, H, W), they were axis 0). Softmax over axis 1, then "
+                             ".max(axis=1).")
         if _close(confidence, logits.max(axis=1)):
             return _hint("the confidence is the largest logit: it is a probability, the largest "
                          "softmax probability of each pixel, between 1/C and 1. Apply softmax "
@@ -284,17 +336,27 @@ def check_labels_and_confidence(function) -> CheckResult:
 # --- exercise 3: a probability threshold as a logit threshold ------------------------------------
 
 
+#: A logit threshold this close to the answer (but not within 1e-6 of it) looks rounded.
+ROUNDED_TOLERANCE = 0.05
+
+
 def check_logit_threshold(logit_threshold, probability=0.8) -> CheckResult:
     r"""Check the logit threshold that gives the same mask as ``sigmoid(z) > probability``.
 
     The sigmoid increases, so :math:`\sigma(z) > t \iff z > \log(t / (1 - t))`.
 
+    A rounded value typed in (1.3863, 1.386, 1.39, 1.4) is a near miss, with a
+    hint of its own: it moves the threshold, so it is not accepted; a float32
+    value of the answer is.
+
     Examples
     --------
     >>> check_logit_threshold(np.log(4.0))
-    Correct! sigmoid(z) > 0.8 exactly where z > 1.386: log(0.8 / 0.2) = log 4.
+    Correct! sigmoid(z) > 0.8 exactly where z > 1.3862944: log(0.8 / 0.2) = log 4.
     >>> check_logit_threshold(0.8).message[:36]
     'that is the probability threshold it'
+    >>> check_logit_threshold(1.39).message[:31]
+    'close: that looks rounded; comp'
     """
     verdict = _first(_values_not_answered("your number", logit_threshold=logit_threshold),
                      _values_are_functions(logit_threshold=logit_threshold))
@@ -308,8 +370,8 @@ def check_logit_threshold(logit_threshold, probability=0.8) -> CheckResult:
     p = float(probability)
     expected = logit(p)
     odds = p / (1 - p)
-    if np.isclose(value, expected, rtol=1e-4, atol=1e-6):
-        return _right(f"sigmoid(z) > {p:g} exactly where z > {expected:.3f}: "
+    if np.isclose(value, expected, rtol=1e-6, atol=1e-9):  # float32 rounding passes, 1.3863 not
+        return _right(f"sigmoid(z) > {p:g} exactly where z > {expected:.7f}: "
                       f"log({p:g} / {1 - p:g}) = log {odds:g}.")
     with np.errstate(divide="ignore"):
         mistakes = [
@@ -330,6 +392,11 @@ def check_logit_threshold(logit_threshold, probability=0.8) -> CheckResult:
     for candidate, hint in mistakes:
         if np.isfinite(candidate) and np.isclose(value, candidate, rtol=1e-4, atol=1e-6):
             return _hint(hint)
+    if abs(value - expected) <= ROUNDED_TOLERANCE:
+        return _hint(f"close: that looks rounded; compute it with np.log({p:g} / {1 - p:g}) "
+                     f"instead of typing it. {value:g} moves the threshold from "
+                     f"{expected:.7f}, so a pixel whose logit lies between the two lands in "
+                     "one mask and not in the other.")
     return _hint(f"solve sigmoid(z) = {p:g} for z: 1 / (1 + exp(-z)) = p gives "
                  "z = log(p / (1 - p)).")
 
@@ -344,7 +411,10 @@ def _one_hot_cases():
     first[1, 2:4, 1:3] = 255
     second = rng.integers(0, 3, size=(1, 4, 7))
     second[0, :, -1] = -100  # torch's default ignore_index
-    return [(first, 4, 255), (second, 5, -100)]  # class 4 of the second set is absent
+    third = rng.integers(0, 3, size=(2, 4, 5))  # ignore_index 0: the ignored value is a class,
+    third[0, 0, :2] = 0  # so comparing with each class is not enough (nor a fixed 255)
+    # class 4 of the second set is absent; the third ignores class 0, which it holds
+    return [(first, 4, 255), (second, 5, -100), (third, 3, 0)]
 
 
 def check_one_hot_with_ignore(function) -> CheckResult:
@@ -352,7 +422,8 @@ def check_one_hot_with_ignore(function) -> CheckResult:
 
     Channel ``c`` is True where the label map is ``c``; a pixel equal to
     ``ignore_index`` has no True channel. Booleans or 0/1 numbers are both
-    accepted.
+    accepted. The tests ignore 255, -100 and 0, a class index (so an answer
+    that hard-codes 255, or only compares the map with each class, fails).
 
     Examples
     --------
@@ -414,6 +485,14 @@ def check_one_hot_with_ignore(function) -> CheckResult:
             continue
         labelled_right = np.array_equal(np.moveaxis(result, 1, -1)[~ignored],
                                         np.moveaxis(expected, 1, -1)[~ignored])
+        if labelled_right and 0 <= ignore_index < num_classes and np.array_equal(
+                result, one_hot(label_map, num_classes, axis=1)):
+            return _hint(f"the pixels equal to ignore_index = {ignore_index} keep channel "
+                         f"{ignore_index}: here the ignored value is also a class index, so "
+                         "comparing the map with each class does not leave them out. Use the "
+                         "argument, not a fixed value such as 255: clear every channel where "
+                         "`label_map == ignore_index`, e.g. "
+                         "`encoded &= (label_map != ignore_index)[:, None]`.")
         if labelled_right:
             on_ignored = np.moveaxis(result, 1, -1)[ignored]
             return _hint(f"the labelled pixels are right, but {int(on_ignored.any(-1).sum())} "
@@ -423,4 +502,4 @@ def check_one_hot_with_ignore(function) -> CheckResult:
         return _hint("channel c must be True exactly where the label map equals c (compare "
                      "the map with each class), and all channels False on ignored pixels.")
     return _right("your one-hot encoding matches labels.one_hot(..., axis=1, ignore_index=...), "
-                  "with ignore_index 255 and -100 and an absent class.")
+                  "with ignore_index 255, -100 and 0 (a class index) and an absent class.")
