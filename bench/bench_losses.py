@@ -7,6 +7,13 @@ The one-channel (sigmoid) losses are timed twice: with torch's integer mask
 The last rows time a float16 and a bfloat16 batch (computed in float32)
 against the same reference in float32.
 
+Cross entropy is timed on every option torch has, against
+``torch.nn.functional.cross_entropy`` with the same options: 10 % of the
+pixels ignored (``ignore_index=-100``), class weights, label smoothing and
+their combinations, each for the forward pass alone ("fwd") and for forward
++ backward. segcourse's values and gradients are torch's bit for bit, so
+these rows measure only the cost of its checks and of how it computes.
+
 Every pair is timed in the same run, interleaved, and the table gives the
 fastest of several repeats (the least disturbed by other processes on a
 shared machine) and the ratio segcourse / reference (the goal: at most 1,
@@ -53,11 +60,30 @@ def _cases():
     monai_boundary = ml.BoundaryLoss(softmax=True, to_onehot_y=True, include_background=False)
     compound = losses.CompoundLoss([losses.DiceLoss(), losses.CrossEntropyLoss()])
     boundary = losses.BoundaryLoss()
+    ignored = target.clone()
+    ignored[torch.rand((n, h, w), generator=generator) < 0.1] = -100
+    weight = torch.rand(c, generator=generator) + 0.5
+
+    def ce_case(options_named, labels, backward, **options):
+        name = " ".join(filter(None, ("cross_entropy", options_named,
+                                      "" if backward else "fwd")))
+        return (name, "torch F.cross_entropy", logits,
+                lambda x: losses.cross_entropy(x, labels, **options),
+                lambda x: F.cross_entropy(x, labels, **options), backward)
+
+    cross_entropy_cases = [
+        case for backward in (True, False) for case in (
+            ce_case("", target, backward),
+            ce_case("ignored", ignored, backward),
+            ce_case("weighted", target, backward, weight=weight),
+            ce_case("weighted, ignored", ignored, backward, weight=weight),
+            ce_case("smoothing", target, backward, label_smoothing=0.1),
+            ce_case("smoothing, ignored", ignored, backward, label_smoothing=0.1),
+            ce_case("all three", ignored, backward, weight=weight, label_smoothing=0.1),
+        )]
 
     return [
-        ("cross_entropy", "torch F.cross_entropy", logits,
-         lambda x: losses.cross_entropy(x, target),
-         lambda x: F.cross_entropy(x, target)),
+        *cross_entropy_cases,
         ("focal_loss (gamma=2)", "monai FocalLoss(softmax)", logits,
          lambda x: losses.focal_loss(x, target, gamma=2.0),
          lambda x: monai_focal(x, target_channel)),
@@ -97,10 +123,16 @@ def _cases():
     ]
 
 
-def _time_once(function, logits) -> float:
-    leaf = logits.detach().clone().requires_grad_(True)
+def _time_once(function, logits, backward=True) -> float:
+    """Seconds for the loss of ``logits``, with its backward pass unless ``backward=False``
+    (then without autograd, as in evaluation)."""
+    leaf = logits.detach().clone().requires_grad_(backward)
     start = time.perf_counter()
-    function(leaf).backward()
+    if backward:
+        function(leaf).backward()
+    else:
+        with torch.no_grad():
+            function(leaf)
     return time.perf_counter() - start
 
 
@@ -108,24 +140,26 @@ def main() -> list[dict]:
     """Time every pair and print the table; returns the rows."""
     warnings.filterwarnings("ignore", module="monai")
     rows = []
-    print(f"Loss forward + backward on a {' x '.join(map(str, SHAPE))} batch, float32 "
-          f"unless named (CPU, {torch.get_num_threads()} threads, best of {REPEATS})")
-    header = f"{'segcourse':<30} {'ms':>8}   {'reference':<26} {'ms':>8}   {'ratio':>6}"
+    print(f"Loss forward + backward (forward only: 'fwd') on a {' x '.join(map(str, SHAPE))} "
+          f"batch, float32 unless named (CPU, {torch.get_num_threads()} threads, best of "
+          f"{REPEATS})")
+    header = f"{'segcourse':<38} {'ms':>8}   {'reference':<26} {'ms':>8}   {'ratio':>6}"
     print(header)
     print("-" * len(header))
-    for name, reference, logits, ours, theirs in _cases():
+    for name, reference, logits, ours, theirs, *mode in _cases():
+        backward = mode[0] if mode else True
         for function in (ours, theirs):  # warm up
-            _time_once(function, logits)
+            _time_once(function, logits, backward)
         ours_times, their_times = [], []
         for _ in range(REPEATS):
-            ours_times.append(_time_once(ours, logits))
-            their_times.append(_time_once(theirs, logits))
+            ours_times.append(_time_once(ours, logits, backward))
+            their_times.append(_time_once(theirs, logits, backward))
         ours_ms = 1e3 * min(ours_times)
         their_ms = 1e3 * min(their_times)
         ratio = ours_ms / their_ms
         rows.append({"loss": name, "reference": reference, "ms": ours_ms,
                      "reference_ms": their_ms, "ratio": ratio})
-        print(f"{name:<30} {ours_ms:8.1f}   {reference:<26} {their_ms:8.1f}   {ratio:6.2f}")
+        print(f"{name:<38} {ours_ms:8.1f}   {reference:<26} {their_ms:8.1f}   {ratio:6.2f}")
     return rows
 
 

@@ -14,6 +14,7 @@ errors, never a quiet wrong answer.
 from __future__ import annotations
 
 import functools
+import math
 import numbers
 import sys
 from collections.abc import Iterable, Sequence
@@ -32,6 +33,7 @@ __all__ = [
     "check_same_shape",
     "check_ndim",
     "check_mask",
+    "mask_hint",
     "check_label_map",
     "check_instance_map",
     "check_panoptic_map",
@@ -66,9 +68,15 @@ def some_values(values, limit: int = 6) -> str:
     '[0, 1]'
     >>> some_values(range(9))
     '[0, 1, 2, 3, 4, 5, …] (9 distinct values)'
+    >>> some_values(np.array([0.7, 0.0], dtype=np.float32))
+    '[0.0, 0.7]'
     """
     values = np.unique(np.asarray(values))
     shown = values[:limit].tolist()
+    if values.dtype.kind == "f" and values.dtype.itemsize < 8:
+        # float32 0.7 is 0.699999988079071 as a double: show the shortest decimal that
+        # the array's own precision reads back, 0.7
+        shown = [float(np.format_float_positional(value)) for value in values[:limit]]
     if values.size <= limit:
         return str(shown)
     return f"{str(shown)[:-1]}, …] ({values.size} distinct values)"
@@ -146,6 +154,11 @@ def check_number(value, name: str, *, low=None, high=None, low_open=False, high_
     """Check that ``value`` is a real number inside the given interval."""
     if value is None and allow_none:
         return None
+    if type(value) is float or type(value) is int:  # the usual case, checked without numpy
+        if ((low is None or value > low or (value == low and not low_open))
+                and (high is None or value < high or (value == high and not high_open))
+                and (math.isfinite(value) or (allow_inf and not math.isnan(value)))):
+            return float(value)
     if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.floating, np.integer)):
         raise argument_error(name, "a real number", describe(value), type_error=True)
     value = float(value)
@@ -194,7 +207,8 @@ def check_mask(value, name: str, *, ndims: Sequence[int] | None = None) -> np.nd
 
     Boolean arrays pass. Integer or float arrays holding only 0 and 1 are
     accepted as masks; any other value is an error (a label map is not a mask),
-    whose message says how to convert a 0/255 mask read from an image file.
+    whose message says how to convert: a 0/255 mask read from an image file
+    with ``mask > 0``, probabilities (floats in [0, 1]) with ``probs > 0.5``.
     """
     array = to_numpy(value, name)
     if ndims is not None:
@@ -204,13 +218,32 @@ def check_mask(value, name: str, *, ndims: Sequence[int] | None = None) -> np.nd
     if array.dtype.kind in "iuf":
         if array.size and not np.isin(array, (0, 1)).all():
             values = np.unique(array)
-            hint = ""
-            if values.size == 2 and values[0] == 0:  # 0/255 from an 8-bit image file
-                hint = f" (for a mask stored as 0 and {values[1].item():g}, pass `{name} > 0`)"
             raise argument_error(name, "a boolean mask (or an array of 0 and 1)",
-                                 f"values {some_values(values)}{hint}")
+                                 f"values {some_values(values)}{mask_hint(values, name)}")
         return array.astype(bool)
     raise argument_error(name, "a boolean mask", array, type_error=True)
+
+
+def mask_hint(values: np.ndarray, name: str) -> str:
+    """How to turn an array holding the sorted distinct ``values`` into a boolean mask.
+
+    Floats in [0, 1] are probabilities: threshold them (``> 0.5``, as the
+    pixel scores suggest). Two values 0 and ``v > 1`` (0/255 from an 8-bit
+    image file) or one value ``v > 1`` are a mask stored as 0 and ``v``: ``> 0``.
+
+    >>> mask_hint(np.array([0.0, 0.7]), "pred")
+    ' (probabilities? threshold them, `pred > 0.5`)'
+    >>> mask_hint(np.array([0, 255]), "pred")
+    ' (for a mask stored as 0 and 255, pass `pred > 0`)'
+    """
+    if values.size == 0:
+        return ""
+    low, high = values[0].item(), values[-1].item()
+    if values.dtype.kind == "f" and 0 <= low and high <= 1:  # NaN fails both tests
+        return f" (probabilities? threshold them, `{name} > 0.5`)"
+    if values.size <= 2 and low >= 0 and high > 1 and (values.size == 1 or low == 0):
+        return f" (for a mask stored as 0 and {high:g}, pass `{name} > 0`)"
+    return ""
 
 
 def check_label_map(value, name: str, *, num_classes: int | None = None,

@@ -27,6 +27,8 @@ __all__ = [
     "SingletonAxisWarning",
     "PercentileWarning",
     "ProbabilitiesWarning",
+    "MaskStackWarning",
+    "VolumeWarning",
     "warn",
 ]
 
@@ -61,6 +63,32 @@ class PercentileWarning(SegcourseWarning):
 
 class ProbabilitiesWarning(SegcourseWarning):
     """A loss that applies softmax itself got probabilities instead of logits."""
+
+
+class MaskStackWarning(SegcourseWarning):
+    """A 3-D array of 0 and 1 that is not boolean was read as one instance map.
+
+    :func:`~segcourse.metrics.iou_matrix` and :func:`~segcourse.metrics.match_instances`
+    read a boolean ``(K, H, W)`` array as K instance masks and an integer
+    ``(D, H, W)`` array as the instance map of one volume, while
+    :func:`~segcourse.metrics.mean_average_precision` reads every ``masks``
+    array as K masks. A stack of masks stored as numbers, such as
+    ``(probs > 0.5).float()`` or a uint8 stack, is therefore one volume with a
+    single object (id 1) to the first two: pass ``masks.astype(bool)`` (a
+    tensor: ``masks.bool()``) for a stack.
+    """
+
+
+class VolumeWarning(SegcourseWarning):
+    """A boundary score read a 3-D array as one volume, without its voxel spacing.
+
+    Boundary scores treat ``(D, H, W)`` as one volume, so a batch ``(N, H, W)``
+    of images becomes a volume whose neighbouring images are adjacent slices
+    (an object of one image then lies next to the objects of the next). Score
+    a batch image by image; for a volume pass its voxel size ``spacing=`` (for
+    example ``(2.5, 0.7, 0.7)`` mm, or ``1`` for voxels as the unit), which
+    also silences this warning.
+    """
 
 
 _HERE = os.path.dirname(os.path.abspath(__file__)) + os.sep

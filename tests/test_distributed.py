@@ -97,6 +97,17 @@ def _worker(rank, port, out_dir):
         result["ignore_mismatch"] = _error(mismatch.all_reduce)
         keep = ConfusionMatrix(keep_per_image=rank == 0).update(pred[:1], pred[:1])
         result["keep_mismatch"] = _error(keep.all_reduce)
+        kinds = ConfusionMatrix()
+        if rank == 0:
+            kinds.update(pred[:1] > 1, target[:1] == 3)  # boolean masks
+        else:
+            kinds.update(pred[:1] % 3, target[:1] % 3)  # label maps
+        result["kind_mismatch"] = _error(kinds.all_reduce)
+        if rank == 0:
+            classes = ConfusionMatrix(num_classes=3).update(pred[:1] % 3, target[:1] % 3)
+        else:
+            classes = ConfusionMatrix().update(pred[:1], target[:1] % 4)  # sees 4 classes
+        result["classes_mismatch"] = _error(classes.all_reduce)
         dist.barrier()
     finally:
         dist.destroy_process_group()
@@ -134,7 +145,16 @@ def test_all_reduce_over_two_gloo_processes_gives_the_dataset_scores(tmp_path):
         _assert_same_scores(result["masks"], _scores(ConfusionMatrix().update(pred > 1,
                                                                               target == 3)))
         assert "`ignore_index`" in result["ignore_mismatch"]
+        assert "0 on rank 0 and 1 on rank 1" in result["ignore_mismatch"]
         assert "`keep_per_image`" in result["keep_mismatch"]
+        assert "True on rank 0 and False on rank 1" in result["keep_mismatch"]
+        # all_reduce has no argument `other`: the message names what differs, and where
+        assert "`other`" not in result["kind_mismatch"]
+        assert "same kind of input" in result["kind_mismatch"]
+        assert "boolean masks on rank 0 and label maps on rank 1" in result["kind_mismatch"]
+        assert "at least 4" in result["classes_mismatch"]
+        assert "(4 on rank 1)" in result["classes_mismatch"]
+        assert "fixed num_classes=3 on rank 0" in result["classes_mismatch"]
     # every process reports the same dataset score; the per-image matrices come in rank
     # order, which here is the order of the data
     assert results[0]["reduced"]["miou"] == results[1]["reduced"]["miou"] == whole.iou()

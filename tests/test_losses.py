@@ -6,6 +6,8 @@ from __future__ import annotations
 import copy
 import functools
 import inspect
+import itertools
+import math
 import warnings
 
 import numpy as np
@@ -87,8 +89,104 @@ def test_cross_entropy_matches_torch(reduction, label_smoothing, ignore, weighte
         options = dict(weight=weight, reduction=reduction, label_smoothing=label_smoothing)
         ours, ours_grad = grad_of(cross_entropy, logits, target, **options)
         theirs, their_grad = grad_of(F.cross_entropy, logits, target, **options)
-        torch.testing.assert_close(ours, theirs, equal_nan=True)
-        torch.testing.assert_close(ours_grad, their_grad, equal_nan=True)
+        assert_bitwise_equal(ours, theirs)  # not just close: the same operations, in order
+        assert_bitwise_equal(ours_grad, their_grad)
+
+
+def assert_bitwise_equal(ours, theirs):
+    assert ours.dtype == theirs.dtype and ours.shape == theirs.shape
+    assert torch.equal(ours.nan_to_num(nan=7.0), theirs.nan_to_num(nan=7.0))
+    assert torch.equal(ours.isnan(), theirs.isnan())
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+@pytest.mark.parametrize("ignore_index", [-100, 0, 2, None])
+@pytest.mark.parametrize("spatial", [(), (9,), (6, 7), (3, 4, 5)])
+def test_cross_entropy_is_bitwise_torch_for_every_option(dtype, ignore_index, spatial):
+    generator = torch.Generator().manual_seed(len(spatial))
+    logits = 3 * torch.randn((3, 4, *spatial), generator=generator, dtype=dtype)
+    target = torch.randint(0, 4, (3, *spatial), generator=generator)
+    if ignore_index == -100:
+        target[torch.rand(target.shape, generator=generator) < 0.3] = -100
+    weight = torch.rand(4, generator=generator, dtype=dtype) + 0.1
+    for weighted, smoothing, reduction in itertools.product(
+            (False, True), (0.0, 0.1, 1.0), ("mean", "sum", "none")):
+        options = dict(weight=weight if weighted else None, label_smoothing=smoothing,
+                       reduction=reduction)
+        torch_ignore = -100 if ignore_index is None else ignore_index
+        ours, ours_grad = grad_of(cross_entropy, logits, target, ignore_index=ignore_index,
+                                  **options)
+        theirs, their_grad = grad_of(F.cross_entropy, logits, target, ignore_index=torch_ignore,
+                                     **options)
+        assert_bitwise_equal(ours, theirs)
+        assert_bitwise_equal(ours_grad, their_grad)
+
+
+def test_cross_entropy_in_half_precision_is_torch_in_float32_as_under_autocast():
+    logits, target = random_case(2, num_classes=3, spatial=(5, 6), dtype=torch.float32)
+    target[0, 0] = -100
+    for dtype in (torch.float16, torch.bfloat16):
+        low = logits.to(dtype)
+        for smoothing in (0.0, 0.2):
+            ours, ours_grad = grad_of(cross_entropy, low, target, label_smoothing=smoothing)
+            theirs, their_grad = grad_of(lambda x, t, **o: F.cross_entropy(x.float(), t, **o),
+                                         low, target, label_smoothing=smoothing)
+            assert ours.dtype == torch.float32 and ours_grad.dtype == dtype
+            assert_bitwise_equal(ours, theirs)
+            assert_bitwise_equal(ours_grad, their_grad)
+
+
+# Operations that only make views or metadata, not a pass over the data.
+_VIEW_OPERATIONS = {
+    "aten::view", "aten::reshape", "aten::_reshape_alias", "aten::unsqueeze", "aten::squeeze",
+    "aten::select", "aten::slice", "aten::as_strided", "aten::expand", "aten::detach",
+    "aten::alias", "aten::empty", "aten::empty_like", "aten::empty_strided", "aten::t",
+    "aten::permute", "aten::transpose", "aten::lift_fresh", "aten::resolve_conj",
+    "aten::resolve_neg", "aten::_unsafe_view", "aten::flatten",
+}
+
+
+def _full_size_operations(function, logits, pixels):
+    """Names of the torch operations, forward and backward, that read a tensor of at
+    least ``pixels`` elements (a pass over the image), views left out."""
+    from torch.profiler import ProfilerActivity, profile
+
+    leaf = logits.detach().clone().requires_grad_()
+    with profile(activities=[ProfilerActivity.CPU], record_shapes=True) as recorded:
+        function(leaf).sum().backward()
+    names = []
+    for event in recorded.events():
+        if not event.name.startswith("aten::") or event.name in _VIEW_OPERATIONS:
+            continue
+        shapes = [shape for shape in event.input_shapes
+                  if isinstance(shape, (list, tuple)) and shape
+                  and all(isinstance(size, int) for size in shape)]
+        if any(math.prod(shape) >= pixels for shape in shapes):
+            names.append(event.name)
+    return names
+
+
+@pytest.mark.parametrize("ignored", [False, True])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("smoothing", [0.0, 0.1])
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_cross_entropy_makes_no_pass_over_the_data_that_torch_does_not(ignored, weighted,
+                                                                        smoothing, reduction):
+    # the speed rule of the function: at most torch's operations (checking and masking the
+    # target used to add `ne`, `bitwise_not`, `masked_fill`, `copy_`, `gather`, ...)
+    generator = torch.Generator().manual_seed(0)
+    logits = torch.randn(2, 3, 16, 16, generator=generator)
+    target = torch.randint(0, 3, (2, 16, 16), generator=generator)
+    if ignored:
+        target[:, :3] = -100
+    options = dict(weight=torch.tensor([0.5, 1.0, 2.0]) if weighted else None,
+                   label_smoothing=smoothing, reduction=reduction)
+    ours = _full_size_operations(lambda x: cross_entropy(x, target, **options), logits,
+                                 target.numel())
+    theirs = _full_size_operations(lambda x: F.cross_entropy(x, target, **options), logits,
+                                   target.numel())
+    assert len(ours) <= len(theirs), sorted(ours)
+    assert "aten::aminmax" not in ours  # no value check of our own on the CPU
 
 
 def test_cross_entropy_matches_torch_in_float32_with_ignore_index_inside_range():
@@ -1022,3 +1120,134 @@ def test_boundary_and_weights_on_cuda_match_cpu():
     crit = CrossEntropyLoss(weight=[1.0, 2.0, 3.0]).to("cuda")
     torch.testing.assert_close(crit(logits.float().cuda(), target.cuda()).cpu(),
                                cross_entropy(logits.float(), target, weight=[1.0, 2.0, 3.0]))
+
+
+# --------------------------------------------------------------------------
+# empty batches, one-channel cross entropy
+# --------------------------------------------------------------------------
+
+def _soft_zero(n):
+    return torch.zeros(n, 1, 4, 4)
+
+
+EMPTY_BATCH_LOSSES = {
+    "cross_entropy": (cross_entropy, 3, None),
+    "focal_loss": (focal_loss, 3, None),
+    "binary_focal_loss": (binary_focal_loss, 1, None),
+    "binary_focal_loss soft": (binary_focal_loss, 1, _soft_zero),
+    "dice_loss": (dice_loss, 3, None),
+    "dice_loss one channel": (dice_loss, 1, None),
+    "dice_loss soft": (dice_loss, 1, _soft_zero),
+    "tversky_loss": (tversky_loss, 3, None),
+    "tversky_loss one channel": (tversky_loss, 1, None),
+    "boundary_loss": (lambda logits, target, **options: boundary_loss(
+        logits, signed_distance_map(target, num_classes=3), **options), 3, None),
+}
+EMPTY_BATCH_MODULES = {
+    "CrossEntropyLoss": lambda **o: CrossEntropyLoss(**o),
+    "FocalLoss": lambda **o: FocalLoss(**o),
+    "DiceLoss": lambda **o: DiceLoss(**o),
+    "TverskyLoss": lambda **o: TverskyLoss(**o),
+    "BoundaryLoss": lambda **o: BoundaryLoss(**o),
+    "CompoundLoss": lambda **o: CompoundLoss([DiceLoss(**o), CrossEntropyLoss(**o),
+                                              BoundaryLoss(**o)]),
+}
+
+
+def _empty_case(channels, make_target):
+    logits = torch.randn(0, channels, 4, 4)
+    target = torch.zeros(0, 4, 4, dtype=torch.long) if make_target is None else make_target(0)
+    return logits, target
+
+
+def _check_empty_result(value, reduction, none_shape):
+    if reduction == "mean":
+        assert value.shape == () and torch.isnan(value)
+    elif reduction == "sum":
+        assert value.shape == () and float(value) == 0.0
+    else:
+        assert value.numel() == 0 and tuple(value.shape) == none_shape
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("name", list(EMPTY_BATCH_LOSSES))
+def test_an_empty_batch_gives_what_torch_losses_give(name, reduction):
+    loss, channels, make_target = EMPTY_BATCH_LOSSES[name]
+    logits, target = _empty_case(channels, make_target)
+    value, gradient = grad_of(loss, logits, target, reduction=reduction)
+    if name.startswith(("dice", "tversky")):
+        none_shape = (0, channels)
+    elif name == "boundary_loss":
+        none_shape = (0, 2, 4, 4)  # the background channel is left out
+    else:
+        none_shape = tuple(target.shape)
+    _check_empty_result(value, reduction, none_shape)
+    assert gradient.shape == logits.shape
+    # torch's own losses, for the record
+    reference = F.cross_entropy(torch.randn(0, 3, 4, 4), torch.zeros(0, 4, 4, dtype=torch.long),
+                                reduction=reduction)
+    _check_empty_result(reference, reduction, (0, 4, 4))
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+@pytest.mark.parametrize("name", list(EMPTY_BATCH_MODULES))
+def test_an_empty_batch_through_the_modules(name, reduction):
+    module = EMPTY_BATCH_MODULES[name](reduction=reduction)
+    logits, target = _empty_case(3, None)
+    value, gradient = grad_of(module, logits, target)
+    _check_empty_result(value, reduction, None)
+    assert gradient.shape == logits.shape
+
+
+def test_an_empty_batch_with_batch_true_is_the_absent_class_rule():
+    logits, target = _empty_case(3, None)
+    for loss in (dice_loss, tversky_loss):
+        # every class is absent from target and prediction: 1 - s / s = 0
+        assert loss(logits, target, batch=True, reduction="none").tolist() == [0.0] * 3
+        assert float(loss(logits, target, batch=True)) == 0.0
+        assert torch.isnan(loss(logits, target, batch=True, smooth=0.0, reduction="none")).all()
+    # images without pixels are not an empty batch: their losses exist
+    assert dice_loss(torch.randn(2, 3, 0, 0), torch.zeros(2, 0, 0, dtype=torch.long),
+                     reduction="none").shape == (2, 3)
+    assert class_weights(torch.zeros(0, 4, 4, dtype=torch.long), num_classes=3).tolist() == [
+        0.0, 0.0, 0.0]
+
+
+def test_cross_entropy_on_one_channel_points_to_binary_losses():
+    logits = torch.randn(1, 1, 2, 2)
+    for target in (torch.ones(1, 2, 2, dtype=torch.long), torch.ones(1, 2, 2, dtype=torch.bool)):
+        with pytest.raises(ValueError, match=r"class indices in \[0, 0\].*got the value 1 \(.*one "
+                                             r"channel.*binary_focal_loss\(logits, target, "
+                                             r"gamma=0, alpha=None\).*binary_cross_entropy_with"
+                                             r"_logits"):
+            cross_entropy(logits, target)
+    with pytest.raises(ValueError, match="binary_focal_loss"):
+        CrossEntropyLoss(ignore_index=None)(logits, torch.ones(1, 2, 2, dtype=torch.long))
+    # the advice holds: binary cross entropy of the one channel
+    target = torch.tensor([[[1, 0], [0, 1]]])
+    torch.testing.assert_close(
+        binary_focal_loss(logits, target, gamma=0, alpha=None),
+        F.binary_cross_entropy_with_logits(logits, target.unsqueeze(1).float()))
+    assert float(cross_entropy(logits, torch.zeros(1, 2, 2, dtype=torch.long))) == 0.0
+
+
+@pytest.mark.parametrize("ignore_index", [-100, 255, None])
+@pytest.mark.parametrize("smoothing", [0.0, 0.1])
+@pytest.mark.parametrize("spatial", [(), (5,), (3, 4), (2, 3, 4)])
+def test_cross_entropy_out_of_range_targets_raise_our_error_on_every_path(ignore_index,
+                                                                         smoothing, spatial):
+    logits = torch.randn(2, 3, *spatial)
+    for bad in (3, -1, 7):
+        target = torch.zeros(2, *spatial, dtype=torch.long)
+        target.view(-1)[-1] = bad
+        for reduction in ("mean", "sum", "none"):
+            with pytest.raises(ValueError, match=rf"`target`.*class indices in \[0, 2\].*"
+                                                 rf"the value {bad}"):
+                cross_entropy(logits, target, ignore_index=ignore_index, reduction=reduction,
+                              label_smoothing=smoothing, weight=[1.0, 2.0, 3.0])
+
+
+def test_boundary_loss_module_says_to_precompute_the_maps():
+    doc = BoundaryLoss.__doc__
+    assert "signed_distance_map" in doc and "Dataset" in doc and "0.7 s" in doc
+    assert ">>> class WithDistanceMaps(Dataset):" in doc  # an example that runs as a doctest

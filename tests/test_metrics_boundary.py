@@ -17,6 +17,7 @@ from monai.metrics import (
 from segcourse.metrics import (
     PercentileWarning,
     SingletonAxisWarning,
+    VolumeWarning,
     average_surface_distance,
     hausdorff_distance,
     mask_boundary,
@@ -102,7 +103,9 @@ def test_spacing_scales_each_axis():
     assert hausdorff_distance(pred, target, spacing=(2, 1)) == pytest.approx(math.sqrt(52))
     assert hausdorff_distance(pred, target, spacing=0.5) == 2.5
     pred, target = _single_pixels((3, 4, 4), (0, 0, 0), (1, 2, 2))
-    assert hausdorff_distance(pred, target) == 3.0
+    with pytest.warns(VolumeWarning):  # a volume without its spacing
+        assert hausdorff_distance(pred, target) == 3.0
+    assert hausdorff_distance(pred, target, spacing=1) == 3.0
     assert hausdorff_distance(pred, target, spacing=(2, 1, 1)) == pytest.approx(math.sqrt(12))
     assert hausdorff_distance(pred, target, spacing=torch.tensor([2.0, 1.0, 1.0])) == (
         pytest.approx(math.sqrt(12)))
@@ -231,6 +234,7 @@ def _random_masks(rng, shape):
 
 
 @pytest.mark.parametrize("seed", range(20))
+@pytest.mark.filterwarnings("ignore::segcourse.metrics.VolumeWarning")
 def test_symmetry_bounds_and_scaling(seed):
     rng = np.random.default_rng(seed)
     shape = (12, 14) if seed % 2 else (6, 7, 5)
@@ -260,6 +264,7 @@ def test_symmetry_bounds_and_scaling(seed):
 # ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("seed", range(100))
+@pytest.mark.filterwarnings("ignore::segcourse.metrics.VolumeWarning")
 def test_agrees_with_monai(seed):
     rng = np.random.default_rng(100 + seed)
     if seed % 3 == 0:
@@ -419,3 +424,81 @@ def test_a_0_255_mask_gets_an_error_that_says_how_to_convert():
         hausdorff_distance(pred.astype(np.uint8) * 255, target)
     assert hausdorff_distance(pred.astype(np.uint8) * 255 > 0, target) == \
         hausdorff_distance(pred, target)
+
+
+# ---------------------------------------------------------------------------
+# A batch of images is not a volume
+# ---------------------------------------------------------------------------
+
+def _batch_of_two():
+    """Two 32 x 32 images: a square shifted by one pixel, and a square moved far away."""
+    pred = np.zeros((2, 32, 32), bool)
+    target = pred.copy()
+    pred[0, 5:10, 5:10] = True
+    target[0, 5:10, 6:11] = True
+    pred[1, 20:25, 20:25] = True
+    target[1, 10:15, 10:15] = True
+    return pred, target
+
+
+SCORES_WITH_SPACING = [
+    surface_distances,
+    hausdorff_distance,
+    average_surface_distance,
+    lambda p, t, **options: surface_dice(p, t, tolerance=1.0, **options),
+]
+
+
+@pytest.mark.parametrize("score", SCORES_WITH_SPACING)
+def test_a_3d_mask_without_spacing_warns_that_a_batch_would_be_one_volume(score):
+    pred, target = _batch_of_two()
+    with pytest.warns(VolumeWarning, match=r"shape \(2, 32, 32\).*one 3-D volume.*for p, t in "
+                      r"zip\(pred, target\).*spacing=1"):
+        score(pred, target)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        score(pred, target, spacing=1)  # a volume, said so: no warning
+        score(pred, target, spacing=(2.5, 0.7, 0.7))
+        score(pred[0], target[0])  # 2-D images never warn
+    with pytest.warns(SingletonAxisWarning) as caught:  # one warning, not two
+        score(pred[:1], target[:1])
+    assert not any(issubclass(w.category, VolumeWarning) for w in caught)
+
+
+def test_a_batch_read_as_a_volume_gives_another_score_than_its_images():
+    # the documented reason for the warning: read as a volume, every pixel of each
+    # square is on the surface (the other slice is background there), and the squares
+    # of one image are one slice away from those of the other
+    pred, target = _batch_of_two()
+    per_image = [hausdorff_distance(p, t) for p, t in zip(pred, target, strict=True)]
+    assert per_image == [1.0, pytest.approx(math.sqrt(200))]
+    assert hausdorff_distance(pred, target, spacing=1) == pytest.approx(math.sqrt(200))
+    images = [average_surface_distance(p, t) for p, t in zip(pred, target, strict=True)]
+    assert average_surface_distance(pred, target, spacing=1) != pytest.approx(np.mean(images))
+    as_volume = mask_boundary(pred)
+    assert as_volume.sum() == 50 and sum(mask_boundary(p).sum() for p in pred) == 32
+
+
+def test_every_boundary_function_documents_batches_in_its_parameters():
+    for function in (mask_boundary, surface_distances, hausdorff_distance,
+                     average_surface_distance, surface_dice):
+        parameters = function.__doc__.split("Parameters")[1].split("Returns")[0]
+        assert "batch" in parameters and "(N, H, W)" in parameters, function.__name__
+        assert "zip(pred, target)" in parameters or function is mask_boundary
+    for function in (surface_distances, hausdorff_distance, average_surface_distance,
+                     surface_dice):
+        assert "VolumeWarning" in function.__doc__.split("Warns")[1], function.__name__
+
+
+def test_probabilities_get_an_error_that_says_threshold():
+    target = np.ones((4, 4), bool)
+    for probs in (np.full((4, 4), 0.7), np.array([[0.0, 0.7], [0.2, 1.0]])):
+        for score in BOUNDARY_SCORES:
+            with pytest.raises(ValueError,
+                               match=r"probabilities\? threshold them, `(pred|mask) > 0.5`"):
+                score(probs, target[:probs.shape[0], :probs.shape[1]])
+    with pytest.raises(ValueError, match=r"`target > 0.5`"):
+        hausdorff_distance(target, torch.full((4, 4), 0.25, dtype=torch.bfloat16))
+    # a 0/255 mask still gets `> 0`
+    with pytest.raises(ValueError, match=r"stored as 0 and 255, pass `pred > 0`"):
+        hausdorff_distance(np.where(target, 255, 0), target)

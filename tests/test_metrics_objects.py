@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import io
 import math
+import re
+import warnings
 
 import numpy as np
 import pytest
@@ -16,6 +18,7 @@ from pycocotools.cocoeval import COCOeval
 from segcourse.metrics import (
     COCO_IOU_THRESHOLDS,
     COCO_RECALL_THRESHOLDS,
+    MaskStackWarning,
     average_precision,
     iou_matrix,
     match_instances,
@@ -483,3 +486,99 @@ def test_map_given_an_instance_map_says_how_to_convert():
         mean_average_precision([{"masks": masks[0], "scores": np.ones(1)}], targets)
     result = mean_average_precision([{"masks": masks, "scores": np.array([0.9, 0.8])}], targets)
     assert result["map"] == 1.0
+
+
+# ---------------------------------------------------------------------------
+# Likely slips: a stack of masks stored as numbers
+# ---------------------------------------------------------------------------
+
+def _two_squares(dtype):
+    masks = np.zeros((2, 8, 8), dtype)
+    masks[0, :4, :4] = 1
+    masks[1, 4:, 4:] = 1
+    return masks
+
+
+@pytest.mark.parametrize("convert", [
+    lambda m: m.astype(np.uint8),
+    lambda m: m.astype(np.float32),
+    lambda m: torch.from_numpy(m).float(),  # (probs > 0.5).float()
+    lambda m: torch.from_numpy(m).to(torch.bfloat16),
+])
+def test_a_non_boolean_stack_of_0_and_1_is_read_as_one_instance_map_and_warns(convert):
+    masks = _two_squares(bool)
+    stack = convert(masks)
+    for function in (iou_matrix, match_instances):
+        with pytest.warns(MaskStackWarning) as caught:
+            function(stack, stack)
+        assert len(caught) == 2
+        for name, warning in zip(("pred", "target"), caught, strict=True):
+            assert re.search(rf"`{name}` is a 3-D .* \(2, 8, 8\) holding only 0 and 1.*instance "
+                             rf"map of one \(D, H, W\) volume.*stack of 2 masks.*"
+                             rf"`{name}.astype\(bool\)`", str(warning.message))
+    # what the warning announces: one instance here, two in mean_average_precision
+    with pytest.warns(MaskStackWarning):
+        assert iou_matrix(stack, stack).tolist() == [[1.0]]
+    assert iou_matrix(masks, masks).tolist() == [[1.0, 0.0], [0.0, 1.0]]
+    result = mean_average_precision([{"masks": stack, "scores": np.ones(2)}], [{"masks": masks}])
+    assert result["map"] == 1.0
+    # against a boolean stack the shapes differ; the warning comes first and explains why
+    with pytest.warns(MaskStackWarning, match="`target`"), pytest.raises(ValueError,
+                                                                          match="same shape"):
+        iou_matrix(masks, stack)
+
+
+def test_what_does_not_warn_about_a_stack():
+    masks = _two_squares(bool)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        iou_matrix(masks, masks)  # boolean stacks
+        one = masks[:1].astype(np.uint8)
+        assert iou_matrix(one, one).tolist() == [[1.0]]  # one slice: the same either way
+        iou_matrix(np.array([[0, 1, 1], [2, 2, 0]]), np.array([[0, 1, 1], [0, 1, 1]]))  # 2-D
+        volume = np.zeros((3, 4, 4), np.uint8)
+        volume[1:, 1:3, 1:3] = 1
+        volume[0, 0, 0] = 2  # a 3-D instance map with two ids
+        iou_matrix(volume, volume)
+        single = (volume == 1)[None]  # the warning's advice for a volume with one object
+        assert iou_matrix(single, single).tolist() == [[1.0]]
+
+
+def test_a_stack_of_3d_masks_as_numbers_gets_an_error_that_says_astype_bool():
+    masks = np.zeros((2, 3, 4, 4), np.uint8)
+    with pytest.raises(ValueError, match=r"`pred`.*\(K, D, H, W\).*`pred.astype\(bool\)`"):
+        iou_matrix(masks, masks.astype(bool))
+
+
+def test_the_docstrings_say_how_each_function_reads_a_stack_of_numbers():
+    for function in (iou_matrix, match_instances):
+        parameters = function.__doc__.split("Parameters")[1].split("Returns")[0]
+        assert "astype(bool)" in parameters and "MaskStackWarning" in function.__doc__
+    for function in (mean_average_precision, average_precision):
+        parameters = function.__doc__.split("Parameters")[1].split("Returns")[0]
+        assert "iou_matrix" in parameters and "K masks" in parameters
+
+
+@pytest.mark.parametrize("values", [(0, 255), (0, 1)])
+def test_ap_given_a_0_255_stack_says_masks_greater_than_0(values):
+    masks = _two_squares(np.uint8) * values[1]
+    targets = [{"masks": _two_squares(bool)}]
+    if values == (0, 1):  # read as two masks
+        assert average_precision([{"masks": masks, "scores": np.ones(2)}], targets) == 1.0
+        return
+    with pytest.raises(ValueError, match=r"`preds\[0\]\['masks'\]`.*holding only the values "
+                                         r"\[0, 255\].*`preds\[0\]\['masks'\] > 0`") as error:
+        average_precision([{"masks": masks, "scores": np.ones(2)}], targets)
+    assert "instance map" not in str(error.value) and "np.unique" not in str(error.value)
+    with pytest.raises(ValueError, match=r"\(mask > 0\)\[None\]"):
+        average_precision([{"masks": masks[0], "scores": np.ones(1)}], targets)
+    assert average_precision([{"masks": masks > 0, "scores": np.ones(2)}], targets) == 1.0
+
+
+def test_ap_given_probabilities_says_threshold():
+    probs = _two_squares(np.float32) * 0.7
+    with pytest.raises(ValueError, match=r"values \[0.0, 0.7\].*probabilities\? threshold them, "
+                                         r"`targets\[0\]\['masks'\] > 0.5`") as error:
+        mean_average_precision([{"masks": _two_squares(bool), "scores": np.ones(2)}],
+                               [{"masks": probs}])
+    assert "> 0`" not in str(error.value)

@@ -814,3 +814,122 @@ def test_merge_refuses_what_does_not_add_up():
     assert labels.all_reduce() is labels
     assert_same(labels.matrix, before)
     labels.update(*batch)
+
+
+# --- Dice <-> IoU -----------------------------------------------------------------------------
+
+
+def test_dice_and_iou_conversions_literal_inverse_and_bounds():
+    from segcourse.metrics import dice_from_iou, iou_from_dice
+
+    assert dice_from_iou(0.6) == pytest.approx(0.75)
+    assert iou_from_dice(0.75) == pytest.approx(0.6)
+    np.testing.assert_array_equal(dice_from_iou([0.0, 1.0]), [0.0, 1.0])
+    assert np.isnan(dice_from_iou(np.nan)) and np.isnan(iou_from_dice(np.nan))
+    grid = np.linspace(0, 1, 1001)
+    np.testing.assert_allclose(iou_from_dice(dice_from_iou(grid)), grid, atol=1e-12)
+    gap = dice_from_iou(grid) - grid
+    assert gap.min() >= 0
+    assert gap.max() == pytest.approx(3 - 2 * np.sqrt(2), abs=1e-6)
+    assert isinstance(dice_from_iou(0.5), float) and dice_from_iou(grid).shape == grid.shape
+    for function, name in ((dice_from_iou, "iou_values"), (iou_from_dice, "dice_values")):
+        with pytest.raises(ValueError, match=f"`{name}` to be scores in \\[0, 1\\]"):
+            function([0.5, 1.2])
+        with pytest.raises(TypeError, match=f"`{name}`"):
+            function("0.5")
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_dice_from_iou_matches_the_scores_of_masks(seed):
+    from segcourse.metrics import dice_from_iou
+
+    rng = np.random.default_rng(seed)
+    target = rng.random((16, 16)) < 0.3
+    pred = rng.random((16, 16)) < 0.3
+    assert dice_from_iou(iou(pred, target)) == pytest.approx(dice(pred, target))
+
+
+# --- Likely slips: messages that say what to do --------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["precision", "recall", "specificity", "f1", "dice", "iou"])
+def test_binary_average_on_a_0_255_mask_says_greater_than_0(name):
+    score = globals()[name]
+    png_pred, png_target = MASK_PRED.astype(np.uint8) * 255, MASK_TARGET.astype(np.uint8) * 255
+    with pytest.raises(ValueError, match=r"`average`.*hold only 0 and 255.*`pred > 0` and "
+                                         r"`target > 0`") as error:
+        score(png_pred, png_target, average="binary")
+    assert "256 classes" not in str(error.value)
+    assert score(png_pred > 0, png_target > 0) == pytest.approx(
+        score(MASK_PRED, MASK_TARGET))
+    accumulator = ConfusionMatrix().update(png_pred[None], png_target[None])
+    with pytest.raises(ValueError, match=r"`pred > 0` and `target > 0`"):
+        getattr(accumulator, name)(average="binary")
+    # other label maps keep the message that lists the other averages
+    with pytest.raises(ValueError, match=r"there are 3 classes, so one of 'micro'"):
+        score(PRED_A, TARGET_A, average="binary")
+    with pytest.raises(ValueError, match=r"there are 256 classes"):
+        score(np.array([0, 255, 3]), np.array([0, 255, 255]), average="binary")
+
+
+@pytest.mark.parametrize("convert", [lambda x: x, torch.from_numpy])
+def test_logits_against_a_label_map_say_argmax(convert):
+    rng = np.random.default_rng(0)
+    logits = rng.normal(size=(2, 3, 4, 5)).astype(np.float32)
+    target = rng.integers(0, 3, size=(2, 4, 5))
+    for score in (confusion_matrix, accuracy, dice, iou,
+                  lambda p, t: ConfusionMatrix().update(p, t)):
+        with pytest.raises(ValueError, match=r"same shape, but got \(2, 3, 4, 5\) and \(2, 4, 5\) "
+                                             r".*`pred.argmax\(1\)`"):
+            score(convert(logits), convert(target))
+    assert iou(logits.argmax(1), target) == iou(convert(logits).argmax(1), target)
+    # one image: the class axis is the first
+    with pytest.raises(ValueError, match=r"`pred.argmax\(0\)`"):
+        iou(logits[0], target[0])
+    # no hint where argmax would not help: integer maps, or shapes that do not fit
+    with pytest.raises(ValueError, match=r"same shape") as error:
+        iou(logits.astype(int), target)
+    assert "argmax" not in str(error.value)
+    with pytest.raises(ValueError, match=r"same shape") as error:
+        iou(logits, target[:, :, :3])
+    assert "argmax" not in str(error.value)
+
+
+def test_merge_names_what_differs_and_documents_every_error():
+    batch = (PRED_A[None, None], TARGET_A[None, None])
+    # a fixed num_classes smaller than the other's, whichever way round
+    with pytest.raises(ValueError, match=r"at least 5.*\(5 in this ConfusionMatrix\).*fixed "
+                                         r"num_classes=3 in `other`"):
+        ConfusionMatrix(5).update(*batch).merge(ConfusionMatrix(3).update(*batch))
+    with pytest.raises(ValueError, match=r"at least 5.*\(5 in `other`\).*fixed num_classes=3 in "
+                                         r"this ConfusionMatrix"):
+        ConfusionMatrix(3).update(*batch).merge(ConfusionMatrix(5).update(*batch))
+    with pytest.raises(ValueError, match=r"`other`.*same kind of input.*label maps in this "
+                                         r"ConfusionMatrix and boolean masks in `other`"):
+        ConfusionMatrix().update(*batch).merge(
+            ConfusionMatrix().update(MASK_PRED[None], MASK_TARGET[None]))
+    with pytest.raises(ValueError, match=r"None in this ConfusionMatrix and 0 in `other`"):
+        ConfusionMatrix().update(*batch).merge(ConfusionMatrix(ignore_index=0).update(*batch))
+    raises = ConfusionMatrix.merge.__doc__.split("Raises")[1]
+    for documented in ("ignore_index", "masks", "ConfusionMatrix(5)", "ConfusionMatrix(3)",
+                       "whichever way round", "keep", "TypeError"):
+        assert documented in raises, documented
+
+
+def test_docs_state_the_empty_target_rule_and_how_a_volume_is_counted():
+    for function in (dice, iou):
+        notes = function.__doc__.split("Notes")[1].split("References")[0]
+        assert "empty target with a non-empty prediction" in notes
+        assert "ignore_empty=True" in notes and "per-image" in notes
+    # the rule itself: a false alarm on an empty image scores 0, not NaN
+    empty, alarm = np.zeros((4, 4), bool), np.zeros((4, 4), bool)
+    alarm[0, 0] = True
+    assert dice(alarm, empty) == 0.0 and iou(alarm, empty) == 0.0
+    scores = ConfusionMatrix().update(np.stack([alarm, empty]), np.stack([empty, empty]))
+    assert scores.dice(reduce="per_image").tolist()[0] == 0.0
+    batched = ConfusionMatrix.update.__doc__.split("batched :")[1].split("Returns")[0]
+    assert "(D, H, W)" in batched and "D images" in batched
+    # what it says: a volume counts as D images unless batched=False
+    volume = np.zeros((3, 4, 4), bool)
+    assert ConfusionMatrix().update(volume, volume).num_images == 3
+    assert ConfusionMatrix().update(volume, volume, batched=False).num_images == 1

@@ -264,14 +264,49 @@ def test_check_mask_says_how_to_convert_a_0_255_mask():
     np.testing.assert_array_equal(check_mask(png > 0, "target"), png == 255)
 
 
+@pytest.mark.parametrize("values, hint", [
+    ([0.0, 0.7], "probabilities? threshold them, `pred > 0.5`"),
+    ([0.7], "probabilities? threshold them, `pred > 0.5`"),
+    ([0.0, 0.2, 0.5, 1.0], "probabilities? threshold them, `pred > 0.5`"),
+    ([0, 255], "for a mask stored as 0 and 255, pass `pred > 0`"),
+    ([0.0, 255.0], "for a mask stored as 0 and 255, pass `pred > 0`"),
+    ([255], "for a mask stored as 0 and 255, pass `pred > 0`"),
+    ([0, 2], "for a mask stored as 0 and 2, pass `pred > 0`"),
+    ([0, 1, 2], None),  # a label map
+    ([-1, 1], None),
+    ([0.0, 1.5], "pass `pred > 0`"),
+    ([0.0, np.nan], None),
+])
+def test_check_mask_says_threshold_for_probabilities_and_greater_than_0_for_0_255(values, hint):
+    with pytest.raises(ValueError) as error:
+        check_mask(np.array(values), "pred")
+    message = str(error.value)
+    if hint is None:
+        assert "pass" not in message and "threshold" not in message
+    else:
+        assert hint in message
+    if hint and "0.5" in hint:
+        assert "stored as" not in message
+
+
+def test_float32_values_are_shown_as_their_shortest_decimals():
+    with pytest.raises(ValueError, match=r"values \[0.0, 0.7\] \(probabilities"):
+        check_mask(torch.tensor([0.0, 0.7]), "pred")
+    with pytest.raises(ValueError, match=r"values \[0.0, 0.7\] \(probabilities"):
+        check_mask(np.array([0.0, 0.7], dtype=np.float16), "pred")
+
+
 def test_warnings_are_named_and_point_at_the_user_line():
     import warnings
 
+    import segcourse.metrics
     from segcourse import _warnings
 
     for name in ("AmbiguousMaskWarning", "SingletonAxisWarning", "PercentileWarning",
-                 "ProbabilitiesWarning"):
+                 "ProbabilitiesWarning", "MaskStackWarning", "VolumeWarning"):
         category = getattr(_warnings, name)
+        assert name in _warnings.__all__
+        assert name == "ProbabilitiesWarning" or getattr(segcourse.metrics, name) is category
         assert issubclass(category, _warnings.SegcourseWarning)
         assert issubclass(category, UserWarning)
 

@@ -15,15 +15,21 @@ numpy arrays.
 Likely slips give named warnings (each a :class:`SegcourseWarning`), so that
 they can be filtered one by one: :class:`AmbiguousMaskWarning` (integer maps
 of two classes scored without ``average``), :class:`SingletonAxisWarning`
-(a boundary score given a mask with an axis of length 1) and
-:class:`PercentileWarning` (``percentile=0.95`` where 95 is meant).
+(a boundary score given a mask with an axis of length 1),
+:class:`VolumeWarning` (a boundary score given a 3-D mask without
+``spacing``: a batch of images would be one volume), :class:`MaskStackWarning`
+(a non-boolean ``(K, H, W)`` array of 0 and 1 read by :func:`iou_matrix` as
+one instance map, not K masks) and :class:`PercentileWarning`
+(``percentile=0.95`` where 95 is meant).
 """
 
 from segcourse._warnings import (
     AmbiguousMaskWarning,
+    MaskStackWarning,
     PercentileWarning,
     SegcourseWarning,
     SingletonAxisWarning,
+    VolumeWarning,
 )
 from segcourse.metrics.boundary import (
     average_surface_distance,
@@ -48,8 +54,10 @@ from segcourse.metrics.pixel import (
     balanced_accuracy,
     confusion_matrix,
     dice,
+    dice_from_iou,
     f1,
     iou,
+    iou_from_dice,
     matthews_corrcoef,
     precision,
     recall,
@@ -67,6 +75,8 @@ __all__ = [
     "dice",
     "iou",
     "matthews_corrcoef",
+    "dice_from_iou",
+    "iou_from_dice",
     "ConfusionMatrix",
     "mask_boundary",
     "surface_distances",
@@ -85,4 +95,6 @@ __all__ = [
     "AmbiguousMaskWarning",
     "SingletonAxisWarning",
     "PercentileWarning",
+    "VolumeWarning",
+    "MaskStackWarning",
 ]

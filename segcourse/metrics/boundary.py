@@ -24,7 +24,13 @@ Definitions shared by every function here
   outside), so its scores differ from those of the ``(H, W)`` image. Such a
   mask gives a :class:`SingletonAxisWarning` naming the axis; squeeze it
   (``mask[0]``) for an image. Likewise a batch ``(N, H, W)`` of images is
-  read as one volume: score the images one by one.
+  read as one volume, whose neighbouring images are adjacent slices: score
+  the images one by one (``[hausdorff_distance(p, t) for p, t in zip(pred,
+  target)]``). A 3-D mask scored without ``spacing`` gives a
+  :class:`VolumeWarning` saying so; passing the voxel size (``spacing=1``
+  for voxel units) states that it is a volume and silences it. Only that
+  case warns: a real volume needs its spacing anyway (distances in voxels of
+  an anisotropic scan mislead), while a batch never comes with one.
 - Thresholds at their exact boundary: a distance that equals the surface-Dice
   ``tolerance`` counts as within it even when floating point rounds it
   slightly above (3 pixels of 0.1 mm are 0.30000000000000004 mm): distances
@@ -39,7 +45,12 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from segcourse._validation import check_mask, check_number, check_same_shape
-from segcourse._warnings import PercentileWarning, SingletonAxisWarning, warn
+from segcourse._warnings import (
+    PercentileWarning,
+    SingletonAxisWarning,
+    VolumeWarning,
+    warn,
+)
 from segcourse.metrics._common import check_spacing, check_zero_division
 
 __all__ = [
@@ -73,11 +84,33 @@ def _warn_singleton_axes(shape, name):
          f"along that axis are outside{fix}.", SingletonAxisWarning)
 
 
-def _prepare(pred, target):
+def _warn_volume_without_spacing(shape, function):
+    """A 3-D mask scored without ``spacing``: a batch of images read as one volume?
+
+    Only 3-D masks given without ``spacing`` warn: a batch ``(N, H, W)`` comes
+    without one, while a real volume needs its voxel size for a distance in
+    millimetres, so passing ``spacing`` (``spacing=1`` for voxel units)
+    silences the warning and says which was meant.
+    """
+    if len(shape) != 3 or 1 in shape:  # an axis of length 1 has a warning of its own
+        return
+    call = f"{function}(p, t{', tolerance=...' if function == 'surface_dice' else ''})"
+    warn(f"`pred` has shape {tuple(shape)} and is scored as one 3-D volume: its "
+         f"{shape[0]} slices along axis 0 are neighbours, so if they are a batch of "
+         "images, the objects of one image count as near those of the next. For a batch, "
+         f"score each image: `[{call} for p, t in zip(pred, target)]`. For a "
+         "volume, pass its voxel size, `spacing=(dz, dy, dx)` (`spacing=1` for voxel "
+         "units), which also silences this warning.", VolumeWarning)
+
+
+def _prepare(pred, target, spacing=None, function=None):
+    """Checked masks; ``function`` (a score's name) warns for 3-D masks without ``spacing``."""
     pred = check_mask(pred, "pred", ndims=(2, 3))
     target = check_mask(target, "target", ndims=(2, 3))
     check_same_shape(pred, target, "pred", "target")
     _warn_singleton_axes(pred.shape, "pred")
+    if function is not None and spacing is None:
+        _warn_volume_without_spacing(pred.shape, function)
     return pred, target
 
 
@@ -133,7 +166,11 @@ def mask_boundary(mask):
     Parameters
     ----------
     mask : array_like or torch.Tensor
-        A 2-D or 3-D boolean mask (or an array of 0 and 1).
+        A 2-D or 3-D boolean mask (or an array of 0 and 1). A 3-D array is
+        one volume: the boundary of a batch ``(N, H, W)`` of images read as a
+        volume differs from theirs (each image's neighbours along axis 0 are
+        the images before and after it). For a batch take the boundary of
+        each image: ``np.stack([mask_boundary(m) for m in masks])``.
 
     Returns
     -------
@@ -184,15 +221,31 @@ def surface_distances(pred, target, *, spacing=None):
         dtype, float16 and bfloat16 tensors included) holding only 0 and 1
         (convert 0/255 masks with ``mask > 0``). An axis of length 1 gives a
         :class:`SingletonAxisWarning`.
+        A 3-D array is one volume: a batch ``(N, H, W)`` of images is read
+        as a volume whose neighbouring images are adjacent slices (an object
+        of one image is then near those of the next, and a pixel inside an
+        object is a boundary pixel wherever the next image is background),
+        which changes every distance. Score a batch image by image:
+        ``[surface_distances(p, t) for p, t in zip(pred, target)]``.
+        A 3-D mask without ``spacing`` gives a :class:`VolumeWarning`.
     spacing : float or sequence of float, optional
         Size of a pixel along each axis (for example millimetres); one number
-        for isotropic pixels. Default 1.
+        for isotropic pixels. Default 1. Giving it for a 3-D volume
+        (``spacing=1`` for voxel units) silences the :class:`VolumeWarning`.
 
     Returns
     -------
     pred_to_target, target_to_pred : numpy.ndarray
         One distance per boundary pixel of ``pred`` (resp. ``target``), in
         the order of ``np.argwhere`` on the boundary.
+
+    Warns
+    -----
+    VolumeWarning
+        3-D masks without ``spacing``: a batch of images would be scored as
+        one volume (see ``pred, target``).
+    SingletonAxisWarning
+        An axis of length 1 (a volume one slice deep).
 
     Notes
     -----
@@ -213,7 +266,7 @@ def surface_distances(pred, target, *, spacing=None):
     >>> target_to_pred
     array([1., 0., 1., 0.])
     """
-    pred, target = _prepare(pred, target)
+    pred, target = _prepare(pred, target, spacing, "surface_distances")
     spacing = check_spacing(spacing, pred.ndim)
     pred_any, target_any = pred.any(), target.any()
     if pred_any and target_any:
@@ -227,13 +280,13 @@ def _check_empty_penalty(empty_penalty):
     return check_number(empty_penalty, "empty_penalty", low=0, allow_inf=True)
 
 
-def _distances_or_empty_value(pred, target, spacing, empty_penalty):
+def _distances_or_empty_value(pred, target, spacing, empty_penalty, function):
     """Boundary distances both ways, or the value of the empty-mask rule.
 
     Both masks empty: 0.0; one empty: ``empty_penalty``; otherwise the pair
     ``(pred_to_target, target_to_pred)`` of :func:`_distances`.
     """
-    pred, target = _prepare(pred, target)
+    pred, target = _prepare(pred, target, spacing, function)
     spacing = check_spacing(spacing, pred.ndim)
     pred_any, target_any = pred.any(), target.any()
     if not pred_any and not target_any:
@@ -260,12 +313,21 @@ def hausdorff_distance(pred, target, *, percentile=None, spacing=None, empty_pen
         2-D or 3-D binary masks of the same shape: boolean, or numbers (any
         dtype, float16 and bfloat16 tensors included) holding only 0 and 1.
         An axis of length 1 gives a :class:`SingletonAxisWarning`.
+        A 3-D array is one volume: a batch ``(N, H, W)`` of images is read
+        as a volume whose neighbouring images are adjacent slices (an object
+        of one image is then near those of the next, and a pixel inside an
+        object is a boundary pixel wherever the next image is background),
+        which changes every distance. Score a batch image by image:
+        ``[hausdorff_distance(p, t) for p, t in zip(pred, target)]``.
+        A 3-D mask without ``spacing`` gives a :class:`VolumeWarning`.
     percentile : float, optional
         Percentile in [0, 100] (not a fraction: 95 for HD95) of each directed
         distance set; None for the maximum (the classical Hausdorff
         distance). A value between 0 and 1 gives a :class:`PercentileWarning`.
     spacing : float or sequence of float, optional
-        Pixel size along each axis (anisotropic voxels, millimetres); default 1.
+        Pixel size along each axis (anisotropic voxels, millimetres); default
+        1. Giving it for a 3-D volume (``spacing=1`` for voxel units)
+        silences the :class:`VolumeWarning`.
     empty_penalty : float, default inf
         Returned when exactly one mask is empty. A finite value, such as the
         image diagonal, keeps a mean over images finite.
@@ -274,6 +336,16 @@ def hausdorff_distance(pred, target, *, percentile=None, spacing=None, empty_pen
     -------
     float
         In the units of ``spacing``.
+
+    Warns
+    -----
+    VolumeWarning
+        3-D masks without ``spacing``: a batch of images would be scored as
+        one volume (see ``pred, target``).
+    SingletonAxisWarning
+        An axis of length 1 (a volume one slice deep).
+    PercentileWarning
+        ``percentile`` between 0 and 1 (95 is meant, not 0.95).
 
     Notes
     -----
@@ -322,7 +394,8 @@ def hausdorff_distance(pred, target, *, percentile=None, spacing=None, empty_pen
              f"distances; for HD95 pass percentile=95 (here percentile={100 * percentile:g}).",
              PercentileWarning)
     empty_penalty = _check_empty_penalty(empty_penalty)
-    distances = _distances_or_empty_value(pred, target, spacing, empty_penalty)
+    distances = _distances_or_empty_value(pred, target, spacing, empty_penalty,
+                                          "hausdorff_distance")
     if not isinstance(distances, tuple):
         return distances
     pred_to_target, target_to_pred = distances
@@ -343,14 +416,30 @@ def average_surface_distance(pred, target, *, spacing=None, empty_penalty=np.inf
         2-D or 3-D binary masks of the same shape: boolean, or numbers (any
         dtype, float16 and bfloat16 tensors included) holding only 0 and 1.
         An axis of length 1 gives a :class:`SingletonAxisWarning`.
+        A 3-D array is one volume: a batch ``(N, H, W)`` of images is read
+        as a volume whose neighbouring images are adjacent slices (an object
+        of one image is then near those of the next, and a pixel inside an
+        object is a boundary pixel wherever the next image is background),
+        which changes every distance. Score a batch image by image:
+        ``[average_surface_distance(p, t) for p, t in zip(pred, target)]``.
+        A 3-D mask without ``spacing`` gives a :class:`VolumeWarning`.
     spacing : float or sequence of float, optional
-        Pixel size along each axis; default 1.
+        Pixel size along each axis; default 1. Giving it for a 3-D volume
+        silences the :class:`VolumeWarning`.
     empty_penalty : float, default inf
         Returned when exactly one mask is empty.
 
     Returns
     -------
     float
+
+    Warns
+    -----
+    VolumeWarning
+        3-D masks without ``spacing``: a batch of images would be scored as
+        one volume (see ``pred, target``).
+    SingletonAxisWarning
+        An axis of length 1 (a volume one slice deep).
 
     Notes
     -----
@@ -376,7 +465,8 @@ def average_surface_distance(pred, target, *, spacing=None, empty_penalty=np.inf
     0.8
     """
     empty_penalty = _check_empty_penalty(empty_penalty)
-    distances = _distances_or_empty_value(pred, target, spacing, empty_penalty)
+    distances = _distances_or_empty_value(pred, target, spacing, empty_penalty,
+                                          "average_surface_distance")
     if not isinstance(distances, tuple):
         return distances
     pred_to_target, target_to_pred = distances
@@ -400,11 +490,19 @@ def surface_dice(pred, target, *, tolerance, spacing=None, zero_division=np.nan)
         2-D or 3-D binary masks of the same shape: boolean, or numbers (any
         dtype, float16 and bfloat16 tensors included) holding only 0 and 1.
         An axis of length 1 gives a :class:`SingletonAxisWarning`.
+        A 3-D array is one volume: a batch ``(N, H, W)`` of images is read
+        as a volume whose neighbouring images are adjacent slices (an object
+        of one image is then near those of the next, and a pixel inside an
+        object is a boundary pixel wherever the next image is background),
+        which changes every distance. Score a batch image by image:
+        ``[surface_dice(p, t, tolerance=tolerance) for p, t in zip(pred, target)]``.
+        A 3-D mask without ``spacing`` gives a :class:`VolumeWarning`.
     tolerance : float
         Accepted deviation :math:`\tau \ge 0`, in the units of ``spacing``
         (for example the inter-rater variation of the task).
     spacing : float or sequence of float, optional
-        Pixel size along each axis; default 1.
+        Pixel size along each axis; default 1. Giving it for a 3-D volume
+        silences the :class:`VolumeWarning`.
     zero_division : float, default np.nan
         Returned when both masks are empty (0/0).
 
@@ -412,6 +510,14 @@ def surface_dice(pred, target, *, tolerance, spacing=None, zero_division=np.nan)
     -------
     float
         In [0, 1].
+
+    Warns
+    -----
+    VolumeWarning
+        3-D masks without ``spacing``: a batch of images would be scored as
+        one volume (see ``pred, target``).
+    SingletonAxisWarning
+        An axis of length 1 (a volume one slice deep).
 
     Notes
     -----
@@ -443,7 +549,7 @@ def surface_dice(pred, target, *, tolerance, spacing=None, zero_division=np.nan)
     """
     tolerance = check_number(tolerance, "tolerance", low=0)
     zero_division = check_zero_division(zero_division)
-    pred, target = _prepare(pred, target)
+    pred, target = _prepare(pred, target, spacing, "surface_dice")
     spacing = check_spacing(spacing, pred.ndim)
     pred_any, target_any = pred.any(), target.any()
     if not pred_any and not target_any:

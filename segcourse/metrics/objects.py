@@ -13,7 +13,10 @@ Formats
 - A set of instances is either a boolean stack ``(K, H, W)`` (or
   ``(K, D, H, W)``), one mask per instance, or an integer instance map
   ``(H, W)`` (or ``(D, H, W)``) where 0 is background and each object has its
-  own id; the instances of a map are taken in increasing id order.
+  own id; the instances of a map are taken in increasing id order. The
+  dtype tells them apart: a 3-D array that is not boolean is an instance
+  map, so a stack of 0/1 numbers is one volume with one object
+  (:class:`MaskStackWarning`); pass stacks as ``masks.astype(bool)``.
 - For AP and mAP, one dict per image: predictions
   ``{"masks": (K, H, W) bool, "scores": (K,), "labels": (K,)}`` and targets
   ``{"masks": (M, H, W) bool, "labels": (M,)}``. Labels may be left out
@@ -37,8 +40,11 @@ from segcourse._validation import (
     check_number,
     check_positive_int,
     describe,
+    mask_hint,
+    some_values,
     to_numpy,
 )
+from segcourse._warnings import MaskStackWarning, warn
 
 __all__ = [
     "iou_matrix",
@@ -68,13 +74,42 @@ def _check_same_spatial_shape(shape_a, shape_b, name_a, name_b):
                          f"same shape, but got {tuple(shape_a)} and {tuple(shape_b)}.")
 
 
+def _warn_if_mask_stack(array: np.ndarray, name: str) -> None:
+    """Warn when a 3-D non-boolean array of 0 and 1 is read as one instance map.
+
+    A ``(K, H, W)`` stack of masks stored as numbers (``(probs > 0.5).float()``,
+    uint8) looks exactly like the instance map of a ``(D, H, W)`` volume holding
+    one object (id 1). Read as a map it gives one instance where
+    :func:`mean_average_precision` sees K; nothing in the data tells the two
+    apart, so the reading is announced. One slice (K = 1) reads the same both ways.
+    """
+    if array.ndim != 3 or len(array) < 2 or not array.size:
+        return
+    if array.max() > 1:  # an instance map with several ids (the usual case): one pass
+        return
+    if not np.isin(array, (0, 1)).all():
+        return
+    warn(f"`{name}` is a 3-D {array.dtype} array of shape {array.shape} holding only 0 and "
+         "1, so it is read as the instance map of one (D, H, W) volume with a single object "
+         f"(id 1), not as a stack of {len(array)} masks (K, H, W) as mean_average_precision "
+         f"reads it. For a stack of masks pass `{name}.astype(bool)` (a tensor: "
+         f"`{name}.bool()`); for a volume with one object pass `{name}[None].astype(bool)`, "
+         "which also silences this warning.", MaskStackWarning)
+
+
 def _instances(value, name) -> np.ndarray:
     """A boolean stack (K, *spatial) from a stack of masks or an integer instance map."""
     array = to_numpy(value, name)
     if array.dtype == bool:
         check_ndim(array, name, (3, 4))
         return array
+    if array.ndim == 4 and array.dtype.kind in "iuf" and array.size and np.isin(
+            array, (0, 1)).all():
+        raise argument_error(name, "a boolean stack of masks (K, D, H, W) or an integer "
+                             "instance map (H, W) or (D, H, W) (for a stack of 3-D masks "
+                             f"stored as numbers pass `{name}.astype(bool)`)", array)
     check_ndim(array, name, (2, 3))
+    _warn_if_mask_stack(array, name)
     instance_map = check_instance_map(array, name)
     ids = np.unique(instance_map)
     ids = ids[ids != 0]
@@ -163,12 +198,26 @@ def iou_matrix(pred, target):
         Each a boolean stack ``(K, H, W)`` / ``(K, D, H, W)`` of instance
         masks, or an integer instance map ``(H, W)`` / ``(D, H, W)`` (0 is
         background; instances in increasing id order). The images must have
-        the same shape.
+        the same shape. The dtype decides: only a *boolean* 3-D array is a
+        stack of masks; any other 3-D array is the instance map of one
+        volume. A stack stored as numbers (``(probs > 0.5).float()``, uint8
+        0/1) is therefore one volume with a single object, id 1: pass
+        ``masks.astype(bool)`` (a tensor: ``masks.bool()``).
+        :func:`mean_average_precision` reads its ``masks`` as stacks whatever
+        their dtype.
 
     Returns
     -------
     numpy.ndarray
         ``(K, M)`` float64 array, rows the predictions, columns the targets.
+
+    Warns
+    -----
+    MaskStackWarning
+        A 3-D array that is not boolean, holds only 0 and 1 and has more
+        than one slice: it is read as one instance map, but may be a stack of
+        masks stored as numbers. Pass ``masks.astype(bool)`` for a stack, or
+        ``volume[None].astype(bool)`` for a volume holding one object.
 
     Notes
     -----
@@ -269,7 +318,10 @@ def match_instances(pred, target, *, iou_threshold=0.5, scores=None, method="gre
     ----------
     pred, target : array_like or torch.Tensor
         Boolean stacks of instance masks or integer instance maps (see
-        :func:`iou_matrix`).
+        :func:`iou_matrix`). Only a boolean 3-D array is a stack: a
+        ``(K, H, W)`` stack of 0/1 numbers is one volume's instance map with
+        a single object (with a :class:`MaskStackWarning`); pass
+        ``masks.astype(bool)``.
     iou_threshold : float, default 0.5
         In (0, 1].
     scores : array_like, optional
@@ -286,6 +338,12 @@ def match_instances(pred, target, *, iou_threshold=0.5, scores=None, method="gre
     InstanceMatches
         Matched pairs and their IoUs, unmatched predictions (false
         positives) and unmatched targets (false negatives).
+
+    Warns
+    -----
+    MaskStackWarning
+        As :func:`iou_matrix`: a non-boolean 3-D array of 0 and 1 read as one
+        instance map.
 
     Notes
     -----
@@ -429,13 +487,26 @@ _FROM_INSTANCE_MAP = ("`instance_map == np.unique(instance_map)[1:, None, None]`
 def _check_instance_masks(value, name):
     """A boolean stack (K, H, W); instance maps and single masks get an error that converts."""
     array = to_numpy(value, name)
+    mask_values = None  # the two values of a mask stored as 0 and 255 (or 0 and 1)
+    if array.dtype.kind in "iuf" and array.size and not np.isin(array, (0, 1)).all():
+        values = np.unique(array)
+        if values.size <= 2 and values[0] >= 0 and values[-1] > 1 and (
+                values.size == 1 or values[0] == 0) and values[-1] == np.round(values[-1]):
+            mask_values = values
     if array.ndim == 2:
         if array.dtype == bool or (array.size and np.isin(array, (0, 1)).all()):
             hint = "one mask needs its instance axis: `mask[None]`"
+        elif mask_values is not None:
+            hint = (f"one mask stored as 0 and {mask_values[-1].item():g} needs `> 0` and "
+                    "its instance axis: `(mask > 0)[None]`")
         else:
             hint = f"an (H, W) instance map is not a stack of masks: {_FROM_INSTANCE_MAP}"
         raise argument_error(name, f"a stack of instance masks of shape (K, H, W) ({hint})",
                              array)
+    if array.ndim == 3 and mask_values is not None:
+        raise argument_error(name, "a boolean stack of instance masks (K, H, W), one image per "
+                             "dict", f"{describe(array)} holding only the values "
+                             f"{some_values(mask_values)}{mask_hint(mask_values, name)}")
     if (array.ndim == 3 and array.dtype.kind in "iuf" and array.size
             and not np.isin(array, (0, 1)).all() and array.max() > 1
             and np.array_equal(array, np.round(array))):
@@ -541,9 +612,15 @@ def mean_average_precision(preds, targets, *, iou_thresholds=None, max_detection
     preds : list of dict
         One dict per image: ``"masks"`` ``(K, H, W)`` bool, ``"scores"``
         ``(K,)``, ``"labels"`` ``(K,)`` (optional for one category).
+        ``"masks"`` is always a stack of K masks: numbers holding only 0 and
+        1 (uint8, ``(probs > 0.5).float()``) are read as K masks too, whereas
+        :func:`iou_matrix` and :func:`match_instances` read such a non-boolean
+        3-D array as one instance map (and warn); pass boolean stacks to both.
+        A 0/255 stack gives an error that says ``masks > 0``, probabilities
+        one that says ``masks > 0.5``.
     targets : list of dict
         One dict per image: ``"masks"`` ``(M, H, W)`` bool, ``"labels"``
-        ``(M,)`` (optional for one category).
+        ``(M,)`` (optional for one category); the same rules as ``preds``.
     iou_thresholds : sequence of float, optional
         Default COCO's ``0.50, 0.55, ..., 0.95``.
     max_detections : int, default 100
@@ -586,12 +663,15 @@ def mean_average_precision(preds, targets, *, iou_thresholds=None, max_detection
       of which lie a rounding above their decimals (0.35, 0.41, 0.47, 0.57,
       0.69, 0.70, 0.82, 0.83, 0.94, 0.95): a recall of exactly 7/10 does not
       reach the point 0.70, in pycocotools as here.
-    - ``masks`` must be boolean stacks ``(K, H, W)``, one dict per image; an
-      integer instance map gives an error that shows the conversion
+    - ``masks`` must be boolean stacks ``(K, H, W)`` (or 0/1 numbers, read
+      as K masks), one dict per image; an integer instance map gives an
+      error that shows the conversion
       (``instance_map == np.unique(instance_map)[1:, None, None]``).
       :func:`iou_matrix` and :func:`match_instances` take instance maps as
-      they are. ``scores`` may be any real dtype, float16 and bfloat16
-      tensors included.
+      they are, and read a non-boolean ``(K, H, W)`` array of 0 and 1 as
+      one instance map, not as K masks (with a :class:`MaskStackWarning`).
+      ``scores`` may be any real dtype, float16 and bfloat16 tensors
+      included.
 
     References
     ----------
@@ -647,7 +727,10 @@ def average_precision(preds, targets, *, iou_threshold=0.5, max_detections=100):
     Parameters
     ----------
     preds, targets : list of dict
-        As in :func:`mean_average_precision`.
+        As in :func:`mean_average_precision`: ``"masks"`` are stacks
+        ``(K, H, W)`` of K masks, boolean or 0/1 numbers (unlike
+        :func:`iou_matrix`, which reads a non-boolean 3-D array as one
+        instance map).
     iou_threshold : float, default 0.5
         A prediction is a true positive at :math:`\mathrm{IoU} \ge t`: an IoU
         equal to the threshold counts, as in pycocotools.

@@ -67,7 +67,6 @@ from segcourse._validation import (
     check_int,
     check_label_map,
     check_positive_int,
-    check_same_shape,
     describe,
     to_numpy,
 )
@@ -85,6 +84,8 @@ __all__ = [
     "dice",
     "iou",
     "matthews_corrcoef",
+    "dice_from_iou",
+    "iou_from_dice",
     "ConfusionMatrix",
 ]
 
@@ -245,6 +246,27 @@ def _raise_out_of_range(pred, target, num_classes, ignore_index):
     raise AssertionError("a label was out of range but no check caught it")  # pragma: no cover
 
 
+def _check_shapes(pred: np.ndarray, target: np.ndarray) -> None:
+    """Raise the standard shape error; name ``pred.argmax(axis)`` for scores with a class axis.
+
+    Float predictions with one axis more than the target, which the target's
+    shape matches once that axis is dropped, are logits or probabilities
+    ``(N, C, H, W)``: the label map is their argmax over the class axis
+    (torch's axis 1 is tried first).
+    """
+    if pred.shape == target.shape:
+        return
+    hint = ""
+    if pred.ndim == target.ndim + 1 and pred.dtype.kind == "f":
+        for axis in (1, 0, *range(2, pred.ndim)):
+            if axis < pred.ndim and pred.shape[:axis] + pred.shape[axis + 1:] == target.shape:
+                hint = (f" (class scores, logits or probabilities, along axis {axis}? the "
+                        f"predicted label map is `pred.argmax({axis})`)")
+                break
+    raise ValueError(f"Expected arguments `pred` and `target` to have the same shape, but got "
+                     f"{pred.shape} and {target.shape}{hint}.")
+
+
 def _prepare(pred, target, num_classes, ignore_index, known_classes=None):
     """Checked integer arrays, the number of classes and whether the inputs are masks.
 
@@ -255,7 +277,7 @@ def _prepare(pred, target, num_classes, ignore_index, known_classes=None):
     ignore_index = check_int(ignore_index, "ignore_index", allow_none=True)
     pred_array = to_numpy(pred, "pred")
     target_array = to_numpy(target, "target")
-    check_same_shape(pred_array, target_array, "pred", "target")
+    _check_shapes(pred_array, target_array)
     is_mask = pred_array.dtype == bool or target_array.dtype == bool
     if is_mask:
         if num_classes not in (None, 2):
@@ -311,15 +333,30 @@ def _warn_two_classes(values: str):
          "keep the mean, pass average='macro'.", AmbiguousMaskWarning)
 
 
-def _resolve_average(average, num_classes: int, is_mask: bool) -> str:
+def _resolve_average(average, num_classes: int, is_mask: bool, values: str | None = None) -> str:
+    """The ``average`` to use; ``values`` (of :func:`_two_class_values`) says whether the
+    label maps may be a mask stored as 0 and 255, which 'binary' then asks to convert."""
     if average is None:
         return "binary" if is_mask else "macro"
     check_choice(average, "average", AVERAGES)
     if average == "binary" and num_classes != 2:
+        if values == "hold only 0 and 255":
+            raise argument_error("average", "'binary' only for two classes (boolean masks or "
+                                 "num_classes=2); `pred` and `target` hold only 0 and 255, a "
+                                 "mask stored as 0 and 255 as read from an 8-bit image file: "
+                                 "pass `pred > 0` and `target > 0`", describe(average))
         raise argument_error("average", "'binary' only for two classes (boolean masks or "
                              f"num_classes=2); there are {num_classes} classes, so one of "
                              "'micro', 'macro', 'weighted', 'none'", describe(average))
     return average
+
+
+def _mask_values(cm, fixed_classes, name, average, is_mask):
+    """:func:`_two_class_values` where it decides something: a warning (no ``average``)
+    or the hint of the error of ``average='binary'``; None elsewhere (no extra work)."""
+    if is_mask or not (average == "binary" or (average is None and name in _AVERAGED)):
+        return None
+    return _two_class_values(cm, fixed_classes)
 
 
 def _stat_scores(cm):
@@ -407,11 +444,10 @@ def _functional(name, pred, target, num_classes, ignore_index, average, zero_div
     if average is not None:
         check_choice(average, "average", AVERAGES)
     cm, is_mask, ignore_index = _confusion(pred, target, num_classes, ignore_index)
-    if average is None and name in _AVERAGED and not is_mask:
-        values = _two_class_values(cm, num_classes)
-        if values:
-            _warn_two_classes(values)
-    average = _resolve_average(average, cm.shape[0], is_mask)
+    values = _mask_values(cm, num_classes, name, average, is_mask)
+    if average is None and values:
+        _warn_two_classes(values)
+    average = _resolve_average(average, cm.shape[0], is_mask, values)
     return as_result(_score(name, cm, average, zero_division, ignore_index))
 
 
@@ -944,6 +980,15 @@ def dice(pred, target, *, num_classes=None, ignore_index=None, average=None,
       silent 0 or 1: pass ``zero_division=1.0`` to call agreement on an
       empty image perfect.
     - A missed object (empty prediction): 0.
+    - An empty target with a non-empty prediction (a false alarm on an image
+      without the object): 0, as torchmetrics' ``dice_score`` and
+      ``binary_f1_score``. MONAI's ``compute_dice`` gives NaN there with its
+      default ``ignore_empty=True`` (0 with ``ignore_empty=False``). A mean of
+      per-image scores (``ConfusionMatrix.dice(reduce='mean_per_image')``,
+      or averaging this function over images) therefore counts such images
+      as 0 here and leaves them out in MONAI's default: on a data set with
+      empty images the MONAI mean is higher, and blind to false positives on
+      empty images. Compare per-image means only with the same rule.
     - :math:`D = 2\,\mathrm{IoU} / (1 + \mathrm{IoU})`, so Dice >= IoU, and
       both rank two predictions of one image the same way.
 
@@ -1023,6 +1068,13 @@ def iou(pred, target, *, num_classes=None, ignore_index=None, average=None,
       warning); torchmetrics' ``mean_iou(per_class=True)`` reports -1 and
       ``multiclass_jaccard_index(average="none")`` reports 0.
     - Both masks empty: NaN. A missed object: 0.
+    - An empty target with a non-empty prediction (a false alarm on an image
+      without the object): 0, as torchmetrics' ``mean_iou`` and
+      ``binary_jaccard_index``. MONAI's ``compute_iou`` gives NaN there with
+      its default ``ignore_empty=True``. A mean of per-image IoUs therefore
+      counts such images as 0 here and leaves them out in MONAI's default,
+      whose mean is then higher and blind to false positives on empty
+      images. Compare per-image means only with the same rule.
     - :math:`\mathrm{IoU} = D / (2 - D)` with :math:`D` the Dice score.
     - The micro average pools TP, FP and FN over classes; for single-label
       maps it is :math:`a / (2 - a)` with :math:`a` the accuracy.
@@ -1043,6 +1095,88 @@ def iou(pred, target, *, num_classes=None, ignore_index=None, average=None,
     array([0.5, nan, 0.5])
     """
     return _functional("iou", pred, target, num_classes, ignore_index, average, zero_division)
+
+
+def _check_score_values(values, name):
+    array = np.asarray(to_numpy(values, name), dtype=np.float64)
+    finite = array[~np.isnan(array)]
+    if finite.size and (finite.min() < 0 or finite.max() > 1):
+        raise argument_error(name, "scores in [0, 1] (NaN allowed)",
+                             f"values from {finite.min():g} to {finite.max():g}")
+    return array
+
+
+def dice_from_iou(iou_values):
+    r"""The Dice score of a prediction whose IoU is ``iou_values``: :math:`D = 2 J / (1 + J)`.
+
+    Both scores count the same TP, FP and FN: with :math:`J = \mathrm{TP} /
+    (\mathrm{TP} + \mathrm{FP} + \mathrm{FN})`,
+
+    .. math:: D = \frac{2\,\mathrm{TP}}{2\,\mathrm{TP} + \mathrm{FP} + \mathrm{FN}}
+              = \frac{2 J}{1 + J}.
+
+    So :math:`D \ge J` (equal only at 0 and 1), and the gap :math:`D - J =
+    J (1 - J) / (1 + J)` is largest, :math:`3 - 2\sqrt{2} \approx 0.172`, at
+    :math:`J = \sqrt{2} - 1`. The conversion is increasing: one image's
+    predictions rank the same by either score, but means over images can
+    rank differently (chapter 04).
+
+    Parameters
+    ----------
+    iou_values : float or array_like
+        IoU values in [0, 1]; NaN stays NaN (an undefined score).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Of the same shape.
+
+    Raises
+    ------
+    ValueError
+        A value outside [0, 1].
+
+    See Also
+    --------
+    iou_from_dice : the inverse, :math:`J = D / (2 - D)`.
+
+    Examples
+    --------
+    >>> dice_from_iou(0.6)  # 2 * 0.6 / 1.6
+    0.75
+    >>> dice_from_iou([0.0, 1.0, np.nan])
+    array([ 0.,  1., nan])
+    """
+    iou_values = _check_score_values(iou_values, "iou_values")
+    return as_result(2 * iou_values / (1 + iou_values))
+
+
+def iou_from_dice(dice_values):
+    r"""The IoU of a prediction whose Dice score is ``dice_values``: :math:`J = D / (2 - D)`.
+
+    The inverse of :func:`dice_from_iou`.
+
+    Parameters
+    ----------
+    dice_values : float or array_like
+        Dice scores in [0, 1]; NaN stays NaN.
+
+    Returns
+    -------
+    float or numpy.ndarray
+
+    Raises
+    ------
+    ValueError
+        A value outside [0, 1].
+
+    Examples
+    --------
+    >>> iou_from_dice(0.75)  # 0.75 / 1.25
+    0.6
+    """
+    dice_values = _check_score_values(dice_values, "dice_values")
+    return as_result(dice_values / (2 - dice_values))
 
 
 def matthews_corrcoef(pred, target, *, num_classes=None, ignore_index=None,
@@ -1124,6 +1258,12 @@ def _distributed():
 
 
 _REDUCTIONS = ("dataset", "mean_per_image", "per_image")
+
+
+def _listed(numbers) -> str:
+    """``[0]`` -> '0', ``[0, 2, 3]`` -> '0, 2 and 3'."""
+    numbers = [str(n) for n in numbers]
+    return numbers[0] if len(numbers) == 1 else f"{', '.join(numbers[:-1])} and {numbers[-1]}"
 
 
 class ConfusionMatrix:
@@ -1273,7 +1413,13 @@ class ConfusionMatrix:
             or ``(N, D, H, W)``; with ``batched=False`` the whole array is one
             image (a 2-D image or a 3-D volume).
         batched : bool, default True
-            Whether the first axis is the batch axis.
+            Whether the first axis is the batch axis. The default reads a
+            single 3-D volume ``(D, H, W)`` as a batch of D images (its
+            slices): the pooled ``'dataset'`` scores are the same, but
+            :attr:`num_images`, :attr:`per_image` and the per-image
+            reductions (``'mean_per_image'``, ``'per_image'``) then count D
+            slices, not one volume. Pass ``batched=False`` for one volume, or
+            a batch ``(N, D, H, W)`` of volumes.
 
         Returns
         -------
@@ -1341,10 +1487,19 @@ class ConfusionMatrix:
         Raises
         ------
         ValueError
-            ``ignore_index`` differs, one counted masks and the other label
-            maps, ``other`` has more classes than ``self``'s fixed
-            ``num_classes``, or ``self`` keeps per-image matrices and ``other``
-            kept none of its images.
+            - ``ignore_index`` differs;
+            - one counted boolean masks and the other label maps;
+            - a fixed ``num_classes`` of either is smaller than the number of
+              classes of the other (fixed or seen): ``ConfusionMatrix(5)``
+              and ``ConfusionMatrix(3)`` do not merge, whichever way round
+              (the combined 5 x 5 matrix breaks the fixed 3); an accumulator
+              without a fixed ``num_classes`` grows to fit instead;
+            - ``self`` keeps per-image matrices and ``other`` kept none of
+              its images.
+
+            Each message names what differs and which of the two has it.
+        TypeError
+            ``other`` is not a ConfusionMatrix.
         """
         if not isinstance(other, ConfusionMatrix):
             raise argument_error("other", "a ConfusionMatrix", type(other).__name__,
@@ -1401,7 +1556,9 @@ class ConfusionMatrix:
             label maps), when a fixed ``num_classes`` is smaller than the
             classes seen elsewhere, or when this accumulator was already
             all-reduced (call :meth:`reset`, or all-reduce a copy, so that no
-            pixel counts twice).
+            pixel counts twice). The message names what differs and on which
+            ranks, for example "boolean masks on rank 0 and label maps on
+            rank 1".
 
         Notes
         -----
@@ -1426,7 +1583,7 @@ class ConfusionMatrix:
         dist.all_gather(headers, local, group=group)
         header = torch.stack(headers).cpu().numpy()
         # every process checks the same gathered headers, so all raise together
-        num_classes, _, _, _ = self._check_headers(header, same_keep=True)
+        num_classes, _, _, _ = self._check_headers(header, distributed=True)
         if num_classes is None:
             return self  # no process has seen any data
         self._grow(num_classes)
@@ -1460,37 +1617,68 @@ class ConfusionMatrix:
                 int(self.ignore_index is not None),
                 0 if self.ignore_index is None else self.ignore_index]
 
-    def _check_headers(self, header, *, same_keep=False):
+    def _check_headers(self, header, *, distributed=False):
         """The number of classes of the combined counts; raises where they cannot combine.
 
-        ``header`` holds one :meth:`_header` per accumulator, this one first.
-        ``same_keep``: every accumulator must agree on ``keep_per_image`` (for
-        :meth:`all_reduce`, where every process must take the same decision).
+        ``header`` holds one :meth:`_header` per accumulator: for :meth:`merge`
+        ``self`` then ``other``; for :meth:`all_reduce` one per process in
+        rank order, where every accumulator must also agree on
+        ``keep_per_image`` (every process must take the same decision). Each
+        error names what differs and where: ``other`` or the ranks.
         """
         header = np.asarray(header, dtype=np.int64)
         seen, fixed, kinds, keep, counts, has_ignore, ignore = header.T
-        if len(set(zip(has_ignore.tolist(), ignore.tolist(), strict=True))) > 1:
-            values = sorted({None if not h else int(i) for h, i in zip(has_ignore, ignore,
-                                                                       strict=True)},
-                            key=str)
-            raise argument_error("ignore_index", "the same value in every ConfusionMatrix "
-                                 "combined", f"{values}")
+        if distributed:
+            def where(indices):
+                indices = [int(i) for i in indices]
+                return f"rank{'s' if len(indices) > 1 else ''} {_listed(indices)}"
+        else:
+            def where(indices):
+                return " and ".join(("this ConfusionMatrix", "`other`")[int(i)]
+                                    for i in indices)
+
+        def by_value(values, describe_value, mask=None):
+            """'A on rank 0 and B on ranks 1, 2' for the distinct ``values``."""
+            mask = np.ones(len(values), bool) if mask is None else mask
+            groups = {}
+            for index in np.flatnonzero(mask):
+                groups.setdefault(values[index], []).append(index)
+            return " and ".join(f"{describe_value(value)} {preposition} {where(indices)}"
+                                for value, indices in groups.items())
+
+        preposition = "on" if distributed else "in"
+        combined = "on every process" if distributed else "in every ConfusionMatrix combined"
+        ignore_values = [None if not h else int(i)
+                         for h, i in zip(has_ignore, ignore, strict=True)]
+        if len(set(ignore_values)) > 1:
+            raise argument_error("ignore_index", f"the same value {combined}",
+                                 by_value(ignore_values, repr))
         if (kinds == 0).any() and (kinds == 1).any():
-            raise argument_error("other", "a ConfusionMatrix of the same kind of input (all "
-                                 "boolean masks or all label maps)", "a mix of both")
-        if same_keep and keep.min() != keep.max():
+            kind_names = {0: "label maps", 1: "boolean masks"}
+            got = by_value(kinds.tolist(), kind_names.get, kinds >= 0)
+            if distributed:
+                raise ValueError("Expected every process to update its ConfusionMatrix with the "
+                                 "same kind of input (all boolean masks or all label maps), "
+                                 f"but got {got}.")
+            raise argument_error("other", "a ConfusionMatrix counted on the same kind of input "
+                                 "as this one (all boolean masks or all label maps)", got)
+        if distributed and keep.min() != keep.max():
             raise argument_error("keep_per_image", "the same value on every process",
-                                 "True on some and False on others")
+                                 by_value([bool(k) for k in keep], repr))
         if self.keep_per_image and not keep.all() and counts[keep == 0].any():
             raise argument_error("other", "a ConfusionMatrix with keep_per_image=True (this "
                                  "one keeps a matrix per image)", "one that kept none")
         num_classes = int(seen.max())
         if num_classes < 0:
             return None, kinds, keep, counts
-        for value in fixed[fixed >= 0]:
-            if value < num_classes:
-                raise argument_error("num_classes", f"at least {num_classes}, the classes seen "
-                                     "by the counts combined", f"a fixed num_classes={value}")
+        too_small = (fixed >= 0) & (fixed < num_classes)
+        if too_small.any():
+            largest = int(np.flatnonzero(seen == num_classes)[0])
+            first = int(np.flatnonzero(too_small)[0])
+            raise argument_error(
+                "num_classes", f"at least {num_classes}, the classes seen by the counts "
+                f"combined ({num_classes} {preposition} {where([largest])})",
+                f"a fixed num_classes={int(fixed[first])} {preposition} {where([first])}")
         return num_classes, kinds, keep, counts
 
     def _combine(self, header, matrices, per_image_lists):
@@ -1536,11 +1724,11 @@ class ConfusionMatrix:
         if average is not None:
             check_choice(average, "average", AVERAGES)
         self._require_data()
-        if average is None and name in _AVERAGED and not self._is_mask:
-            values = _two_class_values(self._matrix, self._fixed_classes)
-            if values:
-                _warn_two_classes(values)
-        average = _resolve_average(average, self.num_classes, bool(self._is_mask))
+        values = _mask_values(self._matrix, self._fixed_classes, name, average,
+                              bool(self._is_mask))
+        if average is None and values:
+            _warn_two_classes(values)
+        average = _resolve_average(average, self.num_classes, bool(self._is_mask), values)
         if reduce == "dataset":
             return as_result(_score(name, self._matrix, average, zero_division,
                                     self.ignore_index))
