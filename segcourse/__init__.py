@@ -7,6 +7,8 @@ Modules (each taught by a chapter of the course):
 - :mod:`segcourse.outputs`: from a model's logits to probabilities (softmax,
   sigmoid, temperature), label maps, confidence, thresholds and resizing.
 - :mod:`segcourse.metrics`: every score of the course.
+- :mod:`segcourse.scenarios`: masks and predictions with known errors (an object at a
+  chosen foreground fraction, an outline a few pixels off, a stray blob), and their scores.
 - :mod:`segcourse.losses`: every loss of the course.
 - :mod:`segcourse.models`: a tiny U-Net and a short training loop.
 - :mod:`segcourse.plotting`: images, label maps, overlays and model outputs.

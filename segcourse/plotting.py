@@ -41,7 +41,9 @@ The rules it sets, and that every figure of the course keeps:
   :func:`segcourse.labels.instance_colors` on black; pixel errors in
   :data:`ERROR_COLOURS` (TP blue, FP vermilion, FN yellow, TN black); a
   connected component that merges objects in :data:`MERGED_COLOUR` (white,
-  unlike any class or instance colour). Numbers written on coloured cells
+  unlike any class or instance colour); each pixel score in its own colour,
+  line style and marker (:data:`SCORE_STYLES`, Tol's muted palette, none of
+  them an error colour). Numbers written on coloured cells
   are black or white, whichever contrasts more with the cell
   (:func:`text_colour_on`: a WCAG contrast of at least 4.5).
 - **Labels.** Every axis, colour bar and panel says what it shows, and its unit.
@@ -70,6 +72,7 @@ import numpy as np
 from ._validation import (
     argument_error,
     check_instance_map,
+    check_mask,
     check_number,
     check_panoptic_map,
     check_positive_int,
@@ -92,6 +95,15 @@ __all__ = [
     "show_heatmap",
     "show_channels",
     "show_class_values",
+    "error_rgb",
+    "show_errors",
+    "show_confusion_matrix",
+    "score_style",
+    "show_score_curves",
+    "show_score_distribution",
+    "show_surface_distances",
+    "SCORE_STYLES",
+    "SCORE_LABELS",
     "MERGED_COLOUR",
     "ERROR_COLOURS",
     "side_by_side",
@@ -973,6 +985,400 @@ def show_class_values(values, ax=None, *, class_names=None, colors=None, ylabel=
     ax.set_xticks(positions, names)
     if ylabel is not None:
         ax.set_ylabel(ylabel)
+    if title is not None:
+        ax.set_title(title)
+    return ax
+
+
+# --- pixel scores (chapter 04) ---------------------------------------------------------------
+
+#: How each pixel score is drawn in every curve of the course: (colour, line style,
+#: marker). Colours from Paul Tol's colour-blind-safe "muted" scheme, none of them an
+#: error colour (:data:`ERROR_COLOURS`); scores that count the background pixels
+#: (accuracy, specificity, balanced accuracy) are dashed, those of the foreground
+#: solid, so that the two families read apart in grey too.
+SCORE_STYLES = {
+    "accuracy": ("#332288", "--", "o"),
+    "specificity": ("#88CCEE", "--", "s"),
+    "balanced_accuracy": ("#44AA99", "--", "^"),
+    "recall": ("#117733", "-", "v"),
+    "precision": ("#999933", "-", "D"),
+    "dice": ("#CC6677", "-", "o"),
+    "iou": ("#882255", "-", "s"),
+    "matthews_corrcoef": ("#AA4499", ":", "P"),
+    "hd": ("#332288", "-", "o"),
+    "hd95": ("#44AA99", "--", "s"),
+    "assd": ("#999933", ":", "^"),
+    "surface_dice": ("#882255", "--", "s"),
+}
+
+#: Readable names of the scores, for legends and tables.
+SCORE_LABELS = {
+    "accuracy": "accuracy",
+    "specificity": "specificity",
+    "balanced_accuracy": "balanced accuracy",
+    "recall": "recall",
+    "precision": "precision",
+    "dice": "Dice",
+    "iou": "IoU",
+    "matthews_corrcoef": "MCC",
+    "hd": "HD",
+    "hd95": "HD95",
+    "assd": "ASSD",
+    "surface_dice": "surface Dice",
+}
+
+_OUTCOMES = ("TN", "FP", "FN", "TP")  # index 2 * target + pred, as in the confusion matrix
+
+
+def error_rgb(pred, target):
+    """RGB picture of pixel errors: TP blue, FP vermilion, FN yellow, TN black.
+
+    The colours of :data:`ERROR_COLOURS`, the same in every chapter.
+
+    Returns
+    -------
+    rgb : ndarray ``(H, W, 3)`` float
+    counts : dict
+        ``{"TP": int, "FP": int, "FN": int, "TN": int}``.
+
+    Examples
+    --------
+    >>> rgb, counts = error_rgb(np.array([[1, 1, 0]], bool), np.array([[1, 0, 1]], bool))
+    >>> counts
+    {'TP': 1, 'FP': 1, 'FN': 1, 'TN': 0}
+    >>> rgb[0, 1].tolist() == list(ERROR_COLOURS["FP"])
+    True
+    """
+    pred = check_mask(pred, "pred")
+    target = check_mask(target, "target")
+    check_same_shape(pred, target, "pred", "target")
+    index = 2 * target.astype(np.intp) + pred
+    table = np.array([ERROR_COLOURS[name] for name in _OUTCOMES])
+    counts = np.bincount(index.ravel(), minlength=4)
+    return table[index], {name: int(counts[_OUTCOMES.index(name)])
+                          for name in ("TP", "FP", "FN", "TN")}
+
+
+def show_errors(pred, target, ax=None, *, legend="right", title=None):
+    """Where a predicted mask is right and wrong: TP, FP, FN and TN in the course's colours.
+
+    True positives blue, false positives vermilion, false negatives yellow,
+    true negatives black (:data:`ERROR_COLOURS`), with a legend that gives the
+    count of each.
+
+    Parameters
+    ----------
+    pred, target : 2-D binary masks of the same shape (boolean, or 0 and 1)
+    legend : ``"right"``, ``"below"`` or None
+        Where to put the legend (None: no legend).
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = show_errors(np.array([[1, 1, 0]], bool), np.array([[1, 0, 1]], bool))
+    >>> [text.get_text() for text in ax.get_legend().get_texts()]
+    ['TP: 1', 'FP: 1', 'FN: 1', 'TN: 0']
+    """
+    from matplotlib.patches import Patch
+
+    if legend not in ("right", "below", None):
+        raise argument_error("legend", "'right', 'below' or None", repr(legend))
+    rgb, counts = error_rgb(pred, target)
+    if rgb.ndim != 3:
+        raise argument_error("pred", "a 2-D mask", f"a {rgb.ndim - 1}-D mask")
+    ax = _axes(ax)
+    ax.imshow(rgb, interpolation="nearest")
+    if legend is not None:
+        handles = [Patch(facecolor=ERROR_COLOURS[name], edgecolor="0.4", linewidth=0.6,
+                         label=f"{name}: {counts[name]}") for name in ("TP", "FP", "FN", "TN")]
+        if legend == "right":
+            ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0),
+                      frameon=False, borderaxespad=0.3, handlelength=1.2)
+        else:
+            ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.02),
+                      frameon=False, ncol=2, borderaxespad=0.2, handlelength=1.2,
+                      columnspacing=1.0)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title is not None:
+        ax.set_title(title)
+    return ax
+
+
+def show_confusion_matrix(cm, ax=None, *, class_names=None, outcome_names=None, cmap="viridis",
+                          colorbar=True, title=None):
+    """A confusion matrix as a labelled heat map, with the count written in every cell.
+
+    Rows are the true class (the target), columns the predicted class, as in
+    :func:`segcourse.metrics.confusion_matrix` and scikit-learn.
+
+    Parameters
+    ----------
+    cm : array ``(C, C)`` of counts
+    class_names : sequence of ``C`` str, optional
+        Tick labels; by default the class indices.
+    outcome_names : bool, optional
+        Write TN, FP, FN and TP above the counts of a 2 x 2 matrix (the
+        default for 2 x 2 matrices).
+    cmap : str
+        A sequential colour map (viridis: colour-blind safe, readable in grey).
+    colorbar : bool
+        A colour bar labelled "pixels".
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = show_confusion_matrix(np.array([[5, 1], [2, 3]]), class_names=["bg", "fg"])
+    >>> [text.get_text() for text in ax.texts]
+    ['TN\\n5', 'FP\\n1', 'FN\\n2', 'TP\\n3']
+    >>> ax.get_xlabel(), ax.get_ylabel()
+    ('predicted class', 'true class')
+    """
+    cm = to_numpy(cm, "cm")
+    if cm.ndim != 2 or cm.shape[0] != cm.shape[1] or cm.dtype.kind not in "iuf" or cm.size == 0:
+        raise argument_error("cm", "a square (C, C) array of counts", cm)
+    if (cm < 0).any():
+        raise argument_error("cm", "counts >= 0", f"a minimum of {cm.min()}")
+    count = cm.shape[0]
+    names = [str(c) for c in range(count)] if class_names is None else [str(n) for n in
+                                                                          class_names]
+    if len(names) != count:
+        raise argument_error("class_names", f"{count} names (one per class)",
+                             f"{len(names)} names")
+    if outcome_names is None:
+        outcome_names = count == 2
+    elif outcome_names and count != 2:
+        raise argument_error("outcome_names", "True only for a 2 x 2 matrix",
+                             f"a {count} x {count} matrix")
+    ax = _axes(ax, figsize=(3.4, 3.0))
+    image = ax.imshow(cm, cmap=cmap, vmin=0, vmax=max(float(cm.max()), 1.0),
+                      interpolation="nearest")
+    rgba = image.to_rgba(cm.astype(float))
+    for (row, col), value in np.ndenumerate(cm):
+        number = f"{value:g}" if cm.dtype.kind == "f" else str(int(value))
+        text = f"{_OUTCOMES[2 * row + col]}\n{number}" if outcome_names else number
+        ax.text(col, row, text, ha="center", va="center", fontsize=GRID_TEXT_PT,
+                color=text_colour_on(rgba[row, col]))
+    ax.set_xticks(range(count), names)
+    ax.set_yticks(range(count), names)
+    if max(len(n) for n in names) * count > 24:
+        ax.tick_params(axis="x", labelrotation=45)
+        for label in ax.get_xticklabels():
+            label.set_horizontalalignment("right")
+            label.set_rotation_mode("anchor")
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
+    if colorbar:
+        bar = ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
+        bar.set_label("pixels")
+    if title is not None:
+        ax.set_title(title)
+    return ax
+
+
+def score_style(name):
+    """(colour, line style, marker) of a score in :data:`SCORE_STYLES`, a default otherwise."""
+    return SCORE_STYLES.get(name, ("#555555", "-", "o"))
+
+
+def show_score_curves(x, curves, ax=None, *, mark=None, xlabel=None, ylabel="score",
+                      log_x=False, ylim=(0.0, 1.03), legend="right", title=None):
+    """Scores plotted against a setting, one line per score in its course style.
+
+    Parameters
+    ----------
+    x : array ``(K,)``
+        The setting (a foreground fraction, a radius, a distance).
+    curves : dict
+        Score name -> array ``(K,)``; names of :data:`SCORE_STYLES` get
+        their colour, line style, marker and label (:data:`SCORE_LABELS`).
+        NaN values leave a gap.
+    mark : int, optional
+        Index of ``x`` to mark on every line (the current setting of a demo).
+    xlabel, ylabel : str
+    log_x : bool
+        A logarithmic x axis (for foreground fractions).
+    ylim : (float, float) or None
+    legend : ``"right"``, ``"best"`` or None
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = show_score_curves([1, 2], {"dice": [0.5, 0.7], "accuracy": [0.9, 0.95]}, mark=1)
+    >>> [text.get_text() for text in ax.get_legend().get_texts()]
+    ['Dice', 'accuracy']
+    """
+    x = np.asarray(to_numpy(x, "x"), dtype=float)
+    if x.ndim != 1 or x.size == 0:
+        raise argument_error("x", "a non-empty 1-D array", x)
+    if not isinstance(curves, dict) or not curves:
+        raise argument_error("curves", "a dict of score name -> values",
+                             repr(type(curves).__name__) if not isinstance(curves, dict)
+                             else "an empty dict", type_error=not isinstance(curves, dict))
+    if legend not in ("right", "best", None):
+        raise argument_error("legend", "'right', 'best' or None", repr(legend))
+    ax = _axes(ax, figsize=(COLUMN_WIDTH_IN, 3.0))
+    for name, values in curves.items():
+        values = np.asarray(to_numpy(values, f"curves[{name!r}]"), dtype=float)
+        if values.shape != x.shape:
+            raise argument_error(f"curves[{name!r}]", f"{x.size} values (one per x)", values)
+        colour, style, marker = score_style(name)
+        ax.plot(x, values, color=colour, linestyle=style, linewidth=1.6,
+                label=SCORE_LABELS.get(name, name))
+        if mark is not None:
+            ax.plot([x[mark]], [values[mark]], marker=marker, color=colour, markersize=6,
+                    markeredgecolor="black", markeredgewidth=0.6, linestyle="none")
+    if mark is not None:
+        ax.axvline(x[mark], color="0.6", linewidth=0.8, zorder=0)
+    if log_x:
+        ax.set_xscale("log")
+    if ylim is not None:
+        ax.set_ylim(*ylim)
+    ax.grid(True, color="0.9", linewidth=0.6)
+    ax.set_axisbelow(True)
+    if xlabel is not None:
+        ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if legend == "right":
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False,
+                  borderaxespad=0.3, handlelength=2.0)
+    elif legend == "best":
+        ax.legend(frameon=False, handlelength=2.0)
+    if title is not None:
+        ax.set_title(title)
+    return ax
+
+
+def show_score_distribution(groups, ax=None, *, ylabel="Dice", ylim=(0.0, 1.0), points=True,
+                            seed=0, title=None):
+    """Box plots of per-image scores with every raw score drawn beside its box.
+
+    A box plot summarises a distribution by five numbers; two clusters of
+    scores (a model that either works or fails) can hide inside one box.
+    With ``points=True`` each score is also drawn as a dot (spread sideways
+    by a seeded jitter, so that the picture is the same on every run).
+
+    Parameters
+    ----------
+    groups : dict
+        Label (a method) -> 1-D array of scores (one per image); NaN scores
+        are left out, and their number written under the label.
+    ylabel : str
+    ylim : (float, float) or None
+    points : bool
+        Draw the raw scores beside the boxes.
+    seed : int
+        Seed of the sideways jitter.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = show_score_distribution({"A": [0.2, 0.9, 0.8], "B": [0.5, np.nan]})
+    >>> [label.get_text() for label in ax.get_xticklabels()]
+    ['A', 'B\\n(1 NaN)']
+    """
+    if not isinstance(groups, dict) or not groups:
+        raise argument_error("groups", "a dict of label -> scores", repr(type(groups).__name__),
+                             type_error=not isinstance(groups, dict))
+    ax = _axes(ax, figsize=(3.4, 3.0))
+    rng = np.random.default_rng(seed)
+    labels, data = [], []
+    for label, values in groups.items():
+        values = np.asarray(to_numpy(values, f"groups[{label!r}]"), dtype=float).ravel()
+        missing = int(np.isnan(values).sum())
+        labels.append(f"{label}\n({missing} NaN)" if missing else str(label))
+        data.append(values[~np.isnan(values)])
+    positions = np.arange(1, len(data) + 1)
+    ax.boxplot(data, positions=positions, widths=0.45, showfliers=not points,
+               medianprops={"color": "black", "linewidth": 1.5},
+               boxprops={"linewidth": 1.0}, whiskerprops={"linewidth": 1.0})
+    if points:
+        for position, values in zip(positions, data, strict=True):
+            jitter = rng.uniform(-0.08, 0.08, size=values.size)
+            ax.plot(position + 0.38 + jitter, values, linestyle="none", marker="o",
+                    markersize=4, color="#CC6677", markeredgecolor="black",
+                    markeredgewidth=0.4, alpha=0.9)
+    ax.set_xticks(positions, labels)
+    ax.set_xlim(0.5, len(data) + 0.9)
+    if ylim is not None:
+        ax.set_ylim(*ylim)
+    ax.set_ylabel(ylabel)
+    ax.grid(True, axis="y", color="0.9", linewidth=0.6)
+    ax.set_axisbelow(True)
+    if title is not None:
+        ax.set_title(title)
+    return ax
+
+
+def show_surface_distances(pred, target, ax=None, *, direction="pred", spacing=None,
+                           fmt="{:.1f}", title=None):
+    """Tiny masks with the boundary distance written in each boundary pixel of one of them.
+
+    Cells are coloured by outcome (:data:`ERROR_COLOURS`: TP blue, FP
+    vermilion, FN yellow, TN black); each boundary pixel of ``pred``
+    (``direction="pred"``) or of ``target`` (``"target"``) carries its
+    distance to the nearest boundary pixel of the other mask, as
+    :func:`segcourse.metrics.surface_distances` computes them.
+
+    Parameters
+    ----------
+    pred, target : 2-D binary masks of the same shape, at most 40 x 40
+    direction : ``"pred"`` or ``"target"``
+    spacing : float or (float, float), optional
+        Pixel size (see :func:`segcourse.metrics.surface_distances`).
+    fmt : str
+        How each distance is written.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    from .metrics import mask_boundary, surface_distances
+
+    if direction not in ("pred", "target"):
+        raise argument_error("direction", "'pred' or 'target'", repr(direction))
+    rgb, _ = error_rgb(pred, target)
+    pred, target = check_mask(pred, "pred"), check_mask(target, "target")
+    if pred.ndim != 2 or pred.size > 40 * 40:
+        raise argument_error("pred", "a 2-D mask of at most 40 x 40 pixels", pred)
+    from_pred, from_target = surface_distances(pred, target, spacing=spacing)
+    boundary = mask_boundary(pred if direction == "pred" else target)
+    distances = from_pred if direction == "pred" else from_target
+    ax = _axes(ax)
+    ax.imshow(rgb, interpolation="nearest")
+    for (row, col), value in zip(np.argwhere(boundary), distances, strict=True):
+        ax.text(col, row, fmt.format(value), ha="center", va="center", fontsize=GRID_TEXT_PT,
+                color=text_colour_on(rgb[row, col]))
+    ax.set_xticks(np.arange(-0.5, pred.shape[1], 1), minor=True)
+    ax.set_yticks(np.arange(-0.5, pred.shape[0], 1), minor=True)
+    ax.grid(which="minor", color="0.5", linewidth=0.5)
+    ax.tick_params(which="minor", length=0)
+    ax.set_xticks(np.arange(0, pred.shape[1], 2))
+    ax.set_yticks(np.arange(0, pred.shape[0], 2))
+    ax.set_xlabel("column")
+    ax.set_ylabel("row")
     if title is not None:
         ax.set_title(title)
     return ax

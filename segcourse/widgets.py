@@ -23,7 +23,7 @@ displayed width, in the live widget and in the book, with no text under
 :func:`~segcourse.plotting.course_style`, whatever the notebook's settings.
 Slider values run left to right in increasing order, as on any ruler.
 
-The demos of chapters 01 to 03 are at the end of this module; ``make bench``
+The demos of chapters 01 to 04 are at the end of this module; ``make bench``
 times every demo's update (budget: 50 ms) and measures each static player
 (budget: :data:`MAX_STATIC_BYTES`).
 """
@@ -61,7 +61,9 @@ from .plotting import (
     DISPLAY_DPI,
     ERROR_COLOURS,
     PNG_SCALE,
+    SCORE_LABELS,
     course_style,
+    score_style,
 )
 
 __all__ = [
@@ -79,6 +81,9 @@ __all__ = [
     "temperature_demo",
     "probability_threshold",
     "probability_threshold_demo",
+    "imbalance_demo",
+    "small_objects_demo",
+    "stray_blob_demo",
     "DEMOS",
 ]
 
@@ -1044,7 +1049,8 @@ def temperature_demo(logits=None, *, class_names=None, class_colours=None):
     label_table = rgba8(colours[:, :3])
 
     def titles(result):
-        return [f"p({name})" for name in names] + [f"argmax: {result['changed']} changed"]
+        return [f"p({name})" for name in names] + [
+            f"label map: {result['changed']} px\ndiffer from T = 1"]
 
     def pictures(result):
         return ([_probability_picture(p) for p in result["probs"]]
@@ -1138,6 +1144,332 @@ def probability_threshold_demo(probs=None, target=None):
                         "A lower threshold finds more and mistakes more.")
 
 
+# -----------------------------------------------------------------------------
+# Chapter 04: pixel and boundary scores under imbalance, small objects, stray blobs
+# -----------------------------------------------------------------------------
+
+def _error_picture(pred, target):
+    """uint8 RGBA picture of pixel errors in the course's colours (index 2 * target + pred)."""
+    table = rgba8([ERROR_COLOURS[name] for name in ("TN", "FP", "FN", "TP")])
+    return _lookup(table, 2 * target.astype(np.intp) + pred)
+
+
+class _Frozen:
+    """A region of a demo's figure drawn once and pasted into every later frame.
+
+    Tick labels, axis labels and legends are the same in every frame and
+    cost most of a redraw (text layout); drawn once, kept as pixels and
+    hidden from later draws, they cost a copy. A :class:`Demo` pastes every
+    object of ``fig.segcourse_pictures`` into each frame after drawing it.
+    """
+
+    def __init__(self, fig, box):
+        width, height = fig.bbox.size
+        left, bottom = int(round(box[0] * width)), int(round(box[1] * height))
+        right = int(round((box[0] + box[2]) * width))
+        top = int(round((box[1] + box[3]) * height))
+        full = int(round(height))
+        self.rows, self.cols = slice(full - top, full - bottom), slice(left, right)
+        self.pixels = np.asarray(fig.canvas.buffer_rgba())[self.rows, self.cols].copy()
+
+    def paste(self, canvas):
+        canvas[self.rows, self.cols] = self.pixels
+
+
+def _freeze(fig, boxes, artists=()):
+    """Draw ``fig``, keep the pixels of ``boxes`` and hide ``artists`` from later draws.
+
+    ``boxes`` are ``[left, bottom, width, height]`` in figure fractions. Every
+    artist in ``artists`` must lie inside the boxes and look the same in
+    every frame, and nothing that changes may reach into a box.
+    """
+    fig.canvas.draw()
+    for box in boxes:
+        fig.segcourse_pictures.append(_Frozen(fig, box))
+    for artist in artists:
+        artist.set_visible(False)
+
+
+def _freeze_around(fig, ax, region):
+    """Freeze what surrounds a curve axes' plotting area: ticks, labels, legend.
+
+    ``region`` ``[left, bottom, right, top]`` (figure fractions) holds the
+    axes and everything that belongs to it; the strips left of, below and
+    right of the plotting area are frozen (:func:`_freeze`) and the tick
+    labels, axis labels and legend hidden. The plotting area (lines,
+    markers) and the space above it (a changing title) stay live.
+    """
+    left, bottom, right, top = region
+    box = ax.get_position()
+    boxes = [[left, bottom, box.x0 - left, top - bottom],         # y tick labels, y label
+             [box.x0, bottom, box.x1 - box.x0, box.y0 - bottom],  # x tick labels, x label
+             [box.x1, bottom, right - box.x1, top - bottom]]      # the legend
+    artists = [ax.xaxis.label, ax.yaxis.label]
+    if ax.get_legend() is not None:
+        artists.append(ax.get_legend())
+    _freeze(fig, boxes, artists)
+    ax.tick_params(labelbottom=False, labelleft=False)
+
+
+def _error_legend(fig, box, ncol=4):
+    """A legend of the four error colours in the figure box ``[left, bottom, width, height]``."""
+    from matplotlib.patches import Patch
+
+    handles = [Patch(facecolor=ERROR_COLOURS[name], edgecolor="0.4", linewidth=0.6, label=name)
+               for name in ("TP", "FP", "FN", "TN")]
+    ax = fig.add_axes(box)
+    ax.set_axis_off()
+    ax.legend(handles=handles, loc="center", ncol=ncol, frameon=False, handlelength=1.0,
+              handletextpad=0.4, columnspacing=0.9, borderaxespad=0.0)
+    return ax
+
+
+def _curve_axes(fig, box, x, curves, names, *, log_x, xlabel, ylabel, ylim, legend_at=None):
+    """Axes with one line per score and a marker on each: ``(ax, lines, markers, vline)``."""
+    ax = fig.add_axes(box)
+    lines, markers = {}, {}
+    for name in names:
+        colour, style, marker = score_style(name)
+        # no anti-aliasing: frames at twice the display density look smooth without it,
+        # and keep few enough colours to be encoded fast (see widgets._encode_png)
+        lines[name], = ax.plot(x, curves[name], color=colour, linestyle=style, linewidth=1.6,
+                               label=SCORE_LABELS.get(name, name), antialiased=False)
+        markers[name], = ax.plot(x[:1], curves[name][:1], marker=marker, color=colour,
+                                 markersize=6, markeredgecolor="black", markeredgewidth=0.6,
+                                 linestyle="none", antialiased=False)
+    vline = ax.axvline(x[0], color="0.6", linewidth=1.0, zorder=0, antialiased=False)
+    if log_x:
+        ax.set_xscale("log")
+        ax.set_xlim(x.min() / 1.4, x.max() * 1.4)
+    else:
+        margin = 0.04 * (x.max() - x.min())
+        ax.set_xlim(x.min() - margin, x.max() + margin)
+    if ylim is not None:
+        ax.set_ylim(*ylim)
+    ax.grid(True, color="0.9", linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.set_xlabel(xlabel, labelpad=1)
+    ax.set_ylabel(ylabel, labelpad=2)
+    if legend_at is not None:
+        ax.legend(loc="upper left", bbox_to_anchor=legend_at, frameon=False,
+                  borderaxespad=0.0, handlelength=1.8, labelspacing=0.3, handletextpad=0.5)
+    return ax, lines, markers, vline
+
+
+def _mark(markers, vline, x, curves, index):
+    for name, marker in markers.items():
+        marker.set_data([x[index]], [curves[name][index]])
+    vline.set_xdata([x[index]] * 2)
+
+
+def _percent(fraction):
+    percent = 100 * fraction
+    return f"{percent:.1f} %" if percent < 1 else f"{percent:.0f} %"
+
+
+def imbalance_demo(*, fractions=None, errors=None, size=(200, 200)):
+    """Chapter 04: shrink the object, keep the predictor's error: accuracy rises, Dice falls.
+
+    Left, the prediction's errors (TP blue, FP vermilion, FN yellow, TN
+    black) at the chosen foreground fraction; right, every pixel score of
+    :func:`segcourse.scenarios.imbalance_case` against the foreground
+    fraction, for the chosen outline error, with the current setting
+    marked. The scores come from :func:`segcourse.scenarios.imbalance_curves`.
+
+    Parameters
+    ----------
+    fractions : sequence of float, optional
+        Settings of the first slider (default
+        :data:`segcourse.scenarios.IMBALANCE_FRACTIONS`, 0.1 % to 50 %).
+    errors : sequence of float, optional
+        Settings of the second slider, the predictor's outline error in pixels
+        (default :data:`segcourse.scenarios.IMBALANCE_ERRORS`).
+    size : (int, int)
+        The image's height and width.
+    """
+    from . import scenarios
+
+    fractions = list(scenarios.IMBALANCE_FRACTIONS if fractions is None else fractions)
+    errors = list(scenarios.IMBALANCE_ERRORS if errors is None else errors)
+    names = ["accuracy", "specificity", "balanced_accuracy", "recall", "precision", "dice",
+             "iou", "matthews_corrcoef"]
+    # the curves at the slider's fractions and more between them (smoother lines)
+    grid = sorted(set(fractions) | set(scenarios.IMBALANCE_CURVE_FRACTIONS))
+    curves = {error: scenarios.imbalance_curves(error, grid, size=size) for error in errors}
+
+    def compute(foreground_fraction, error):
+        return {"case": scenarios.imbalance_case(foreground_fraction, error, size=size),
+                "curves": curves[error], "index": grid.index(foreground_fraction)}
+
+    def titles(result):
+        scores = result["case"]["scores"]
+        return (f"{_percent(result['case']['fraction'])} foreground,\n"
+                f"outline {result['case']['error']:g} px off",
+                f"accuracy {scores['accuracy']:.3f}, Dice {scores['dice']:.2f}")
+
+    def plot(result, fig):
+        picture_ax = fig.add_axes([0.005, 0.14, 0.27, 0.67])
+        shown = Picture(picture_ax, _error_picture(result["case"]["pred"],
+                                                   result["case"]["target"]), frame=True)
+        picture_title = _panel_title(picture_ax, "")
+        legend_ax = _error_legend(fig, [0.0, 0.0, 0.29, 0.11])
+        first = result["curves"]
+        ax, lines, markers, vline = _curve_axes(
+            fig, [0.385, 0.18, 0.33, 0.65], first["fraction"], first, names, log_x=True,
+            xlabel="foreground fraction", ylabel="score", ylim=(0.0, 1.02),
+            legend_at=(1.03, 1.0))
+        ax.set_xticks([0.001, 0.01, 0.1], ["0.1 %", "1 %", "10 %"])
+        ax.set_xticks([], minor=True)
+        plot_title = _panel_title(ax, "")
+
+        def update(result):
+            case, curves_now, index = result["case"], result["curves"], result["index"]
+            shown.set_data(_error_picture(case["pred"], case["target"]))
+            for name in names:
+                lines[name].set_ydata(curves_now[name])
+            _mark(markers, vline, curves_now["fraction"], curves_now, index)
+            for text, title in zip((picture_title, plot_title), titles(result), strict=True):
+                text.set_text(title)
+
+        update(result)
+        _freeze_around(fig, ax, [0.31, 0.0, 1.0, 0.86])
+        _freeze(fig, [[0.0, 0.0, 0.3, 0.12]], [legend_ax])
+        return update
+
+    return Demo(compute, plot,
+                [Slider("foreground_fraction", fractions, default=0.1,
+                        label="foreground fraction"),
+                 Slider("error", errors, default=2, label="outline error (px)")],
+                figsize=(6.8, 2.6),
+                caption="The predictor makes the same mistake at every size: its disc is "
+                        "drawn a few pixels too far right and too large. Slide the fraction "
+                        "to the left: accuracy and specificity climb towards 1 while "
+                        "precision, Dice and IoU fall.")
+
+
+def small_objects_demo(*, radii=(2, 3, 5, 7, 10, 20, 30, 50), error=1, picture_size=66):
+    """Chapter 04: the same one-pixel boundary error on discs of every size.
+
+    Left, the errors of ``disc(r + error)`` against ``disc(r)``, zoomed so
+    that the disc fills the panel (its pixels stay square); right, Dice and
+    IoU against the radius (:func:`segcourse.scenarios.small_object_curve`).
+    """
+    from . import scenarios
+
+    radii = list(radii)
+    curve = scenarios.small_object_curve(radii, error=error)
+
+    def compute(radius):
+        pred, target = scenarios.disc_pair(radius, radius + error)
+        index = radii.index(radius)
+        return {"pred": pred, "target": target, "radius": radius, "index": index,
+                "dice": float(curve["dice"][index]), "iou": float(curve["iou"][index])}
+
+    def zoomed(result):
+        picture = _error_picture(result["pred"], result["target"])
+        rows = ((np.arange(picture_size) + 0.5) * picture.shape[0] / picture_size).astype(int)
+        cols = ((np.arange(picture_size) + 0.5) * picture.shape[1] / picture_size).astype(int)
+        return picture[rows][:, cols]
+
+    def plot(result, fig):
+        picture_ax = fig.add_axes([0.005, 0.14, 0.27, 0.67])
+        shown = Picture(picture_ax, zoomed(result), frame=True)
+        picture_title = _panel_title(picture_ax, "")
+        legend_ax = _error_legend(fig, [0.0, 0.0, 0.29, 0.11])
+        ax, _, markers, vline = _curve_axes(
+            fig, [0.385, 0.18, 0.40, 0.65], curve["radius"], curve, ["dice", "iou"],
+            log_x=True, xlabel="radius of the object (px)", ylabel="score",
+            ylim=(0.0, 1.02), legend_at=(1.03, 1.0))
+        ax.set_xticks([2, 5, 10, 20, 50], ["2", "5", "10", "20", "50"])
+        ax.set_xticks([], minor=True)
+        plot_title = _panel_title(ax, "")
+
+        def update(result):
+            shown.set_data(zoomed(result))
+            _mark(markers, vline, curve["radius"], curve, result["index"])
+            side = result["target"].shape[0]
+            picture_title.set_text(f"radius {result['radius']} px\n"
+                                   f"(window {side} x {side} px)")
+            plot_title.set_text(f"Dice {result['dice']:.2f}, IoU {result['iou']:.2f}")
+
+        update(result)
+        _freeze_around(fig, ax, [0.31, 0.0, 1.0, 0.86])
+        _freeze(fig, [[0.0, 0.0, 0.3, 0.12]], [legend_ax])
+        return update
+
+    return Demo(compute, plot, [Slider("radius", radii, default=10, label="radius (px)")],
+                figsize=(6.8, 2.6),
+                caption=f"Every outline is {error} px too far out (the vermilion ring): a "
+                        "thin ring around a large disc, most of a small one.")
+
+
+def stray_blob_demo(*, distances=(2, 4, 8, 16, 32, 64), blob_sizes=(2, 3),
+                    radius=16, size=(40, 112)):
+    """Chapter 04: a small false blob far from a correct object: Dice shrugs, HD explodes.
+
+    Top, the errors of the prediction (the exact disc plus a square blob of
+    false positives); below, the distance scores (HD, HD95, ASSD, in pixels)
+    and the overlap scores (Dice, surface Dice) against the blob's distance,
+    from :func:`segcourse.scenarios.stray_blob_curves`.
+    """
+    from . import scenarios
+
+    distances = list(distances)
+    curves = {b: scenarios.stray_blob_curves(distances, blob_size=b, radius=radius, size=size)
+              for b in blob_sizes}
+    x = np.asarray(distances, dtype=float)
+
+    def compute(distance, blob_size):
+        case = scenarios.stray_blob(distance, blob_size=blob_size, radius=radius, size=size)
+        case["index"] = distances.index(distance)
+        case["curves"] = curves[blob_size]
+        return case
+
+    def plot(result, fig):
+        picture_ax = fig.add_axes([0.005, 0.60, 0.99, 0.29])
+        shown = Picture(picture_ax, _error_picture(result["pred"], result["target"]),
+                        frame=True)
+        picture_title = _panel_title(picture_ax, "")
+        top = max(float(np.max(c["hd"])) for c in curves.values()) * 1.05
+        first = result["curves"]
+        left, left_lines, left_markers, left_line = _curve_axes(
+            fig, [0.09, 0.12, 0.30, 0.34], x, first, ["hd", "hd95", "assd"], log_x=False,
+            xlabel="blob distance (px)", ylabel="pixels", ylim=(0, top), legend_at=(1.03, 1.0))
+        right, right_lines, right_markers, right_line = _curve_axes(
+            fig, [0.64, 0.12, 0.17, 0.34], x, first, ["dice", "surface_dice"], log_x=False,
+            xlabel="blob distance (px)", ylabel="score", ylim=(0.0, 1.02),
+            legend_at=(1.04, 1.0))
+        legend_ax = _error_legend(fig, [0.25, 0.505, 0.5, 0.065])
+
+        def update(result):
+            shown.set_data(_error_picture(result["pred"], result["target"]))
+            index, curves_now = result["index"], result["curves"]
+            for lines, markers, vline in ((left_lines, left_markers, left_line),
+                                          (right_lines, right_markers, right_line)):
+                for name in lines:
+                    lines[name].set_ydata(curves_now[name])
+                _mark(markers, vline, x, curves_now, index)
+            picture_title.set_text(
+                f"{result['blob_size']} x {result['blob_size']} px blob {result['distance']} px "
+                f"away: Dice {result['dice']:.3f}, HD {result['hd']:.1f} px, "
+                f"HD95 {result['hd95']:.1f} px")
+
+        update(result)
+        _freeze_around(fig, left, [0.0, 0.0, 0.52, 0.47])
+        _freeze_around(fig, right, [0.52, 0.0, 1.0, 0.47])
+        _freeze(fig, [[0.25, 0.5, 0.5, 0.075]], [legend_ax])
+        return update
+
+    return Demo(compute, plot,
+                [Slider("distance", distances, default=16, label="blob distance (px)"),
+                 Slider("blob_size", list(blob_sizes), default=2, label="blob side (px)")],
+                figsize=(6.8, 3.5),
+                caption="The disc is predicted exactly; only the small vermilion blob is "
+                        "wrong. Dice hardly moves; the Hausdorff distance grows with the "
+                        "blob's distance; HD95 ignores the blob only while its outline is "
+                        "under 5 % of the prediction's.")
+
+
 #: Every demo of the course, for ``make bench`` and the tests: name -> factory.
 DEMOS = {
     "01 threshold": threshold_demo,
@@ -1145,4 +1477,7 @@ DEMOS = {
     "02 merging coins": merging_coins_demo,
     "03 temperature": temperature_demo,
     "03 probability threshold": probability_threshold_demo,
+    "04 imbalance": imbalance_demo,
+    "04 small objects": small_objects_demo,
+    "04 stray blob": stray_blob_demo,
 }

@@ -441,7 +441,8 @@ from segcourse.data import SCENE_CLASS_COLORS, make_scene  # noqa: E402
 from segcourse.labels import class_colors  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-CHAPTERS = ["01_what_is_segmentation", "02_types_semantic_instance_panoptic", "03_model_output"]
+CHAPTERS = ["01_what_is_segmentation", "02_types_semantic_instance_panoptic", "03_model_output",
+            "04_pixel_scores"]
 
 
 @pytest.fixture
@@ -762,3 +763,160 @@ def test_chapter_figures_follow_the_style(chapter, capsys):
         assert report["png_width"] == 2 * report["width"], report
         assert report["smallest_px"] >= plotting.MIN_TEXT_PX, report
         assert report["overflowing"] == [], report
+
+
+# --- pixel scores (chapter 04) ----------------------------------------------------------------
+
+ERR_TARGET = np.array([[1, 1, 0, 0],
+                       [1, 0, 0, 0]], dtype=bool)
+ERR_PRED = np.array([[1, 0, 1, 0],
+                     [1, 0, 0, 1]], dtype=bool)
+
+
+def test_show_errors_paints_every_outcome_in_its_colour_with_counts():
+    ax = plotting.show_errors(ERR_PRED, ERR_TARGET, title="errors")
+    rgb = shown(ax)
+    colours = plotting.ERROR_COLOURS
+    np.testing.assert_allclose(rgb[0, 0], colours["TP"])
+    np.testing.assert_allclose(rgb[0, 1], colours["FN"])
+    np.testing.assert_allclose(rgb[0, 2], colours["FP"])
+    np.testing.assert_allclose(rgb[0, 3], colours["TN"])
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "TP: 2", "FP: 2", "FN: 1", "TN: 3"]
+    patches = ax.get_legend().get_patches()
+    np.testing.assert_allclose([p.get_facecolor()[:3] for p in patches],
+                               [colours[k] for k in ("TP", "FP", "FN", "TN")])
+    assert ax.get_title() == "errors"
+    assert plotting.show_errors(ERR_PRED, ERR_TARGET, legend=None).get_legend() is None
+    given = new_axes()
+    assert plotting.show_errors(ERR_PRED.astype(int), ERR_TARGET, given, legend="below") is given
+    rgb, counts = plotting.error_rgb(ERR_PRED, ERR_TARGET)
+    assert counts == {"TP": 2, "FP": 2, "FN": 1, "TN": 3} and rgb.shape == (2, 4, 3)
+
+
+def test_show_errors_bad_inputs():
+    with pytest.raises(ValueError, match="`legend`"):
+        plotting.show_errors(ERR_PRED, ERR_TARGET, legend="left")
+    with pytest.raises(ValueError, match="same shape"):
+        plotting.show_errors(ERR_PRED, ERR_TARGET[:, :3])
+    with pytest.raises(ValueError, match="`pred`"):
+        plotting.show_errors(np.full((2, 4), 3), ERR_TARGET)
+    with pytest.raises(ValueError, match="`pred` to be a 2-D mask"):
+        plotting.show_errors(ERR_PRED[None], ERR_TARGET[None])
+
+
+def test_show_confusion_matrix_counts_names_and_orientation():
+    cm = np.array([[5, 1], [2, 3]])
+    ax = plotting.show_confusion_matrix(cm, class_names=["background", "foreground"],
+                                        title="cm")
+    assert [t.get_text() for t in ax.texts] == ["TN\n5", "FP\n1", "FN\n2", "TP\n3"]
+    assert [t.get_position() for t in ax.texts] == [(0, 0), (1, 0), (0, 1), (1, 1)]
+    assert ax.get_xlabel() == "predicted class" and ax.get_ylabel() == "true class"
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["background", "foreground"]
+    np.testing.assert_array_equal(shown(ax), cm)
+    assert ax.figure.axes[1].get_ylabel() == "pixels"
+    three = plotting.show_confusion_matrix(np.arange(9).reshape(3, 3), colorbar=False)
+    assert [t.get_text() for t in three.texts][:3] == ["0", "1", "2"]
+    assert len(three.figure.axes) == 1
+    # long names turn, so that they do not overlap
+    names = ["sky", "grass", "road", "circle", "square", "triangle"]
+    turned = plotting.show_confusion_matrix(np.eye(6, dtype=int), class_names=names)
+    assert turned.get_xticklabels()[0].get_rotation() == 45
+
+
+def test_show_confusion_matrix_numbers_contrast_with_their_cells():
+    cm = np.array([[900, 3, 40], [7, 300, 0], [60, 2, 120]])
+    ax = plotting.show_confusion_matrix(cm)
+    cells = ax.get_images()[0].to_rgba(cm.astype(float))[..., :3]
+    for text in ax.texts:
+        col, row = (int(v) for v in text.get_position())
+        ratio = plotting.contrast_ratio(cells[row, col], mpl.colors.to_rgb(text.get_color()))
+        assert ratio >= 4.5
+
+
+def test_show_confusion_matrix_bad_inputs():
+    with pytest.raises(ValueError, match=r"`cm` to be a square \(C, C\) array of counts"):
+        plotting.show_confusion_matrix(np.zeros((2, 3)))
+    with pytest.raises(ValueError, match="`cm` to be counts >= 0"):
+        plotting.show_confusion_matrix(np.array([[1, -1], [0, 1]]))
+    with pytest.raises(ValueError, match="`class_names` to be 2 names"):
+        plotting.show_confusion_matrix(np.eye(2), class_names=["a"])
+    with pytest.raises(ValueError, match="`outcome_names`"):
+        plotting.show_confusion_matrix(np.eye(3), outcome_names=True)
+
+
+def test_show_score_curves_draws_each_score_in_its_style():
+    x = np.array([0.001, 0.01, 0.1])
+    curves = {"accuracy": [0.999, 0.99, 0.9], "dice": [0.6, np.nan, 0.95]}
+    ax = plotting.show_score_curves(x, curves, mark=1, xlabel="fraction", log_x=True)
+    lines = [line for line in ax.get_lines() if not line.get_label().startswith("_")]
+    assert [line.get_label() for line in lines] == ["accuracy", "Dice"]
+    for line, name in zip(lines, ("accuracy", "dice"), strict=True):
+        colour, style, _ = plotting.SCORE_STYLES[name]
+        assert mpl.colors.to_hex(line.get_color()) == colour.lower()
+        assert line.get_linestyle() == style
+    markers = [line for line in ax.get_lines() if line.get_marker() not in ("None", None, "")]
+    assert len(markers) == 2 and all(m.get_xdata()[0] == 0.01 for m in markers)
+    assert ax.get_xscale() == "log" and ax.get_xlabel() == "fraction"
+    assert ax.get_ylabel() == "score" and ax.get_ylim() == (0.0, 1.03)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["accuracy", "Dice"]
+    assert plotting.show_score_curves(x, {"other": x}, legend=None).get_legend() is None
+    with pytest.raises(ValueError, match=r"`curves\['dice'\]` to be 3 values"):
+        plotting.show_score_curves(x, {"dice": [1, 2]})
+    with pytest.raises(TypeError, match="`curves`"):
+        plotting.show_score_curves(x, [1, 2, 3])
+    with pytest.raises(ValueError, match="`legend`"):
+        plotting.show_score_curves(x, curves, legend="below")
+
+
+def test_score_styles_are_distinct_and_never_an_error_colour():
+    pixel_scores = ["accuracy", "specificity", "balanced_accuracy", "recall", "precision",
+                    "dice", "iou", "matthews_corrcoef"]
+    styles = [plotting.SCORE_STYLES[name] for name in pixel_scores]
+    assert len({colour for colour, _, _ in styles}) == len(styles)
+    assert len({marker for _, _, marker in styles}) >= 6
+    errors = cielab(np.array(list(plotting.ERROR_COLOURS.values())))
+    for name, (colour, _, _) in plotting.SCORE_STYLES.items():
+        distance = np.linalg.norm(errors - cielab(mpl.colors.to_rgb(colour)), axis=-1).min()
+        assert distance > 10, name
+    assert set(plotting.SCORE_STYLES) == set(plotting.SCORE_LABELS)
+
+
+def test_show_score_distribution_draws_boxes_and_every_point():
+    scores = {"A": [0.2, 0.9, 0.8, 0.7], "B": [0.5, np.nan, 0.6]}
+    ax = plotting.show_score_distribution(scores, title="per image")
+    points = [line for line in ax.get_lines() if line.get_marker() == "o"]
+    assert [len(line.get_ydata()) for line in points] == [4, 2]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["A", "B\n(1 NaN)"]
+    assert ax.get_ylabel() == "Dice" and ax.get_title() == "per image"
+    # the jitter is seeded: the same picture on every run
+    again = plotting.show_score_distribution(scores)
+    np.testing.assert_array_equal(points[0].get_xdata(),
+                                  [line for line in again.get_lines()
+                                   if line.get_marker() == "o"][0].get_xdata())
+    boxes_only = plotting.show_score_distribution(scores, points=False)
+    assert not [line for line in boxes_only.get_lines() if line.get_marker() == "o"
+                and len(line.get_ydata()) > 1]
+    with pytest.raises(TypeError, match="`groups`"):
+        plotting.show_score_distribution([0.1, 0.2])
+
+
+def test_show_surface_distances_writes_each_boundary_pixels_distance():
+    from segcourse.metrics import mask_boundary, surface_distances
+
+    target = np.zeros((6, 6), bool)
+    target[1:4, 1:4] = True
+    pred = np.zeros((6, 6), bool)
+    pred[1:4, 2:5] = True
+    pred[5, 5] = True
+    for direction, index, mask in (("pred", 0, pred), ("target", 1, target)):
+        ax = plotting.show_surface_distances(pred, target, direction=direction)
+        expected = surface_distances(pred, target)[index]
+        assert [t.get_text() for t in ax.texts] == [f"{d:.1f}" for d in expected]
+        positions = [tuple(int(v) for v in t.get_position()[::-1]) for t in ax.texts]
+        assert positions == [tuple(p) for p in np.argwhere(mask_boundary(mask))]
+        assert ax.get_xlabel() == "column" and ax.get_ylabel() == "row"
+    with pytest.raises(ValueError, match="`direction`"):
+        plotting.show_surface_distances(pred, target, direction="both")
+    with pytest.raises(ValueError, match="at most 40 x 40"):
+        plotting.show_surface_distances(np.zeros((50, 50), bool), np.zeros((50, 50), bool))

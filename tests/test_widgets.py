@@ -454,3 +454,55 @@ def test_touching_discs_are_round_without_spikes():
     assert top.sum() >= 3, top.sum()
     # the extent is unchanged: 2 * radius + 1 pixels across
     assert disc.any(axis=0).sum() == 2 * 14 + 1 and len(rows) == 2 * 14 + 1
+
+
+# -- chapter 04: pixel and boundary scores -----------------------------------------------------
+
+CHAPTER_04_DEMOS = ["04 imbalance", "04 small objects", "04 stray blob"]
+
+
+@pytest.mark.parametrize("name", CHAPTER_04_DEMOS)
+def test_chapter_04_frames_equal_a_fresh_drawing_of_the_same_setting(name):
+    """Tick labels and legends are drawn once and pasted into later frames (widgets._Frozen):
+    a frame reached by moving the sliders equals the first frame of a fresh demo."""
+    demo = DEMOS[name]()
+    settings = list(demo.settings())
+    demo.render(**demo.initial_settings())
+    for setting in (settings[0], settings[len(settings) // 3], settings[-1]):
+        moved = _decode(demo.render(**setting))
+        fresh = _decode(DEMOS[name]().render(**setting))
+        np.testing.assert_array_equal(moved, fresh, err_msg=str(setting))
+
+
+def test_imbalance_demo_shows_the_scenario_and_its_curves():
+    from segcourse import scenarios
+
+    demo = widgets.imbalance_demo()
+    assert [s.name for s in demo.sliders] == ["foreground_fraction", "error"]
+    assert list(demo.sliders[0].values) == list(scenarios.IMBALANCE_FRACTIONS)
+    assert demo.sliders[0].values[0] == 0.001 and demo.sliders[0].values[-1] == 0.5
+    for fraction, error in ((0.001, 4), (0.5, 1)):
+        result = demo.compute_at(foreground_fraction=fraction, error=error)
+        case = scenarios.imbalance_case(fraction, error)
+        assert result["case"]["scores"] == case["scores"]
+        curves = result["curves"]
+        assert curves["fraction"][result["index"]] == pytest.approx(case["fraction"])
+        for name in scenarios.SCORE_NAMES:
+            assert curves[name][result["index"]] == case["scores"][name]
+    with pytest.raises(ValueError, match="`settings`"):
+        demo.compute_at(fraction=0.1)
+
+
+def test_small_objects_and_stray_blob_demos_show_the_library_scores():
+    from segcourse import metrics, scenarios
+
+    small = widgets.small_objects_demo()
+    result = small.compute_at(radius=2)
+    pred, target = scenarios.disc_pair(2, 3)
+    assert result["dice"] == pytest.approx(metrics.dice(pred, target))
+    np.testing.assert_array_equal(result["pred"], pred)
+    blob = widgets.stray_blob_demo()
+    result = blob.compute_at(distance=32, blob_size=3)
+    assert result["hd"] == pytest.approx(metrics.hausdorff_distance(result["pred"],
+                                                                    result["target"]))
+    assert result["hd95"] > 30 and blob.compute_at(distance=32, blob_size=2)["hd95"] == 0.0

@@ -15,6 +15,8 @@ replace, instead of an error, so a learner copy runs top to bottom.
 - Chapter 03 (:mod:`segcourse.exercises.ch03`): :func:`check_stable_softmax`,
   :func:`check_labels_and_confidence`, :func:`check_logit_threshold`,
   :func:`check_one_hot_with_ignore`.
+- Chapter 04 (:mod:`segcourse.exercises.ch04`): :func:`check_dice_from_confusion`,
+  :func:`check_balanced_accuracy`, :func:`check_macro_dice`, :func:`check_hd95`.
 
 Every ``check_*`` is importable from here: ``exercises.check_box_from_mask``.
 
@@ -41,6 +43,12 @@ from .ch03 import (
     check_one_hot_with_ignore,
     check_stable_softmax,
 )
+from .ch04 import (
+    check_balanced_accuracy,
+    check_dice_from_confusion,
+    check_hd95,
+    check_macro_dice,
+)
 
 __all__ = [
     "CheckResult",
@@ -55,4 +63,8 @@ __all__ = [
     "check_labels_and_confidence",
     "check_logit_threshold",
     "check_one_hot_with_ignore",
+    "check_dice_from_confusion",
+    "check_balanced_accuracy",
+    "check_macro_dice",
+    "check_hd95",
 ]
