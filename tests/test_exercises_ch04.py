@@ -258,69 +258,97 @@ def directed(pred, target):
     return distances.min(axis=1), distances.min(axis=0)
 
 
-def test_hd95_right_answer():
-    pred, target = hd_masks()
+def hd95(pred, target):
     forward, backward = directed(pred, target)
-    result = check_hd95(max(np.percentile(forward, 95), np.percentile(backward, 95)), pred,
-                        target)
+    return max(np.percentile(forward, 95), np.percentile(backward, 95))
+
+
+def test_hd95_right_answers():
+    result = check_hd95(hd95)
     assert_right(result)
     assert "3.607" in result.message and "5.385" in result.message
+    assert "swapped" in result.message
+    assert_right(check_hd95(lambda p, t: metrics.hausdorff_distance(p, t, percentile=95)))
+    assert_right(check_hd95(lambda p, t: np.float32(hd95(p, t))))
 
 
-def test_hd95_one_direction_hint_with_the_larger_direction_the_other_way():
+def test_hd95_one_direction_passes_the_chapters_pair_but_not_the_swapped_one():
     pred, target = hd_masks()
-    forward, _ = directed(pred, target)
-    # swapped masks: the larger direction is now target to pred, so pred's alone falls short
-    assert_hint(check_hd95(np.percentile(directed(target, pred)[0], 95), target, pred),
-                "that is only one direction (pred's outline to target's)")
-    assert np.percentile(forward, 95) == pytest.approx(3.607, abs=1e-3)
+    # the learner's reported answer: right on the chapter's pair by luck
+    assert np.percentile(directed(pred, target)[0], 95) == pytest.approx(hd95(pred, target))
+    result = check_hd95(lambda p, t: np.percentile(directed(p, t)[0], 95))
+    assert_hint(result, "on hd95(hd_target, hd_pred), the chapter's masks swapped: "
+                        "that is only one direction (pred's outline to target's)")
+    assert "happens to be the larger one" in result.message
+
+
+def test_hd95_other_direction_fails_on_the_chapters_pair():
+    result = check_hd95(lambda p, t: np.percentile(directed(p, t)[1], 95))
+    assert_hint(result, "that is only one direction (target's outline to pred's)")
+    assert "happens to be" not in result.message
 
 
 @pytest.mark.parametrize("variant, start", [
     ("hd", "that is the Hausdorff distance itself"),
     ("fraction", "np.percentile takes a percentile from 0 to 100"),
     ("pooled", "you took one percentile of both directions' distances pooled"),
-    ("backward", "that is only one direction (target's outline to pred's)"),
     ("mean", "you averaged the two directions' percentiles"),
     ("nearest", "close: use np.percentile's default"),
     ("squared", "those are squared distances"),
     ("cityblock", "those are city-block distances"),
     ("all pixels", "you measured from every pixel of each mask"),
     ("assd", "that is the average surface distance"),
-    ("other", "HD95 is 3.607 px here"),
+    ("other", "on hd95(hd_pred, hd_target) your function returns 1.000 px, which is not"),
 ])
 def test_hd95_typical_mistakes(variant, start):
-    pred, target = hd_masks()
-    forward, backward = directed(pred, target)
-    all_pixels = np.linalg.norm(np.argwhere(pred)[:, None, :] - np.argwhere(target)[None, :, :],
-                                axis=-1)
-    city = np.abs(np.argwhere(metrics.mask_boundary(pred))[:, None, :]
-                  - np.argwhere(metrics.mask_boundary(target))[None, :, :]).sum(axis=-1)
-    values = {
-        "hd": max(forward.max(), backward.max()),
-        "fraction": max(np.percentile(forward, 0.95), np.percentile(backward, 0.95)),
-        "pooled": np.percentile(np.concatenate([forward, backward]), 95),
-        "forward": np.percentile(forward, 95),
-        "backward": np.percentile(backward, 95),
-        "mean": (np.percentile(forward, 95) + np.percentile(backward, 95)) / 2,
-        "nearest": max(np.percentile(forward, 95, method="nearest"),
-                       np.percentile(backward, 95, method="nearest")),
-        "higher": max(np.percentile(forward, 95, method="higher"),
-                      np.percentile(backward, 95, method="higher")),
-        "squared": max(np.percentile(forward ** 2, 95), np.percentile(backward ** 2, 95)),
-        "cityblock": max(np.percentile(city.min(axis=1), 95), np.percentile(city.min(axis=0), 95)),
-        "all pixels": max(np.percentile(all_pixels.min(axis=1), 95),
-                          np.percentile(all_pixels.min(axis=0), 95)),
-        "assd": metrics.average_surface_distance(pred, target),
-        "other": 1.0,
+    def city(p, t):
+        return np.abs(np.argwhere(metrics.mask_boundary(p))[:, None, :]
+                      - np.argwhere(metrics.mask_boundary(t))[None, :, :]).sum(axis=-1)
+
+    def all_pixels(p, t):
+        return np.linalg.norm(np.argwhere(p)[:, None, :] - np.argwhere(t)[None, :, :], axis=-1)
+
+    def both(p, t, function):
+        forward, backward = directed(p, t)
+        return max(function(forward), function(backward))
+
+    functions = {
+        "hd": lambda p, t: both(p, t, np.max),
+        "fraction": lambda p, t: both(p, t, lambda d: np.percentile(d, 0.95)),
+        "pooled": lambda p, t: np.percentile(np.concatenate(directed(p, t)), 95),
+        "mean": lambda p, t: np.mean([np.percentile(d, 95) for d in directed(p, t)]),
+        "nearest": lambda p, t: both(p, t, lambda d: np.percentile(d, 95, method="nearest")),
+        "higher": lambda p, t: both(p, t, lambda d: np.percentile(d, 95, method="higher")),
+        "squared": lambda p, t: both(p, t, lambda d: np.percentile(d ** 2, 95)),
+        "cityblock": lambda p, t: max(np.percentile(city(p, t).min(axis=1), 95),
+                                      np.percentile(city(p, t).min(axis=0), 95)),
+        "all pixels": lambda p, t: max(np.percentile(all_pixels(p, t).min(axis=1), 95),
+                                       np.percentile(all_pixels(p, t).min(axis=0), 95)),
+        "assd": metrics.average_surface_distance,
+        "other": lambda p, t: 1.0,
     }
-    assert_hint(check_hd95(values[variant], pred, target), start)
+    assert_hint(check_hd95(functions[variant]), start)
 
 
-def test_hd95_stub_and_wrong_kinds():
-    pred, target = hd_masks()
-    assert_not_answered(check_hd95(..., pred, target), "replace the `...` after `hd95 =`")
-    assert_hint(check_hd95(np.array([1.0, 2.0]), pred, target), "`hd95` should be one number")
-    assert_hint(check_hd95("3.6", pred, target), "`hd95` should be one number")
-    with pytest.raises(ValueError, match="`target`"):
-        check_hd95(1.0, pred, target[:, :5])
+def test_hd95_generic_hint_does_not_give_the_answer_away():
+    result = check_hd95(lambda p, t: 1.0)
+    assert "3.607" not in result.message and "3.6" not in result.message
+    assert "not the HD95" in result.message
+
+
+def test_hd95_stubs_and_wrong_kinds():
+    stub = learner_stub("hd95", "hd95(pred, target)")
+    assert_not_answered(check_hd95(stub), "`hd95` still raises")
+    assert_not_answered(check_hd95(...), "`hd95` is not written")
+    assert_hint(check_hd95(3.607), "pass the function itself")
+    assert_hint(check_hd95(lambda p, t: None), "your function returns None")
+    assert_hint(check_hd95(lambda p, t: np.array([1.0, 2.0])), "return one number")
+    assert_hint(check_hd95(lambda p, t: "3.6"), "return one number")
+
+
+def test_hd95_lets_other_errors_through():
+    def broken(pred, target):
+        return pred[100, 100]
+
+    with pytest.raises(IndexError):
+        check_hd95(broken)

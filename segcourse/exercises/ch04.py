@@ -5,7 +5,8 @@
 - Exercise 2: :func:`check_balanced_accuracy`, balanced accuracy by hand.
 - Exercise 3: :func:`check_macro_dice`, macro Dice that leaves out the
   classes absent from both maps.
-- Exercise 4: :func:`check_hd95`, HD95 of two tiny masks by hand.
+- Exercise 4: :func:`check_hd95`, a function for the HD95 of two masks, tried
+  on the chapter's masks and on the same masks swapped.
 
 Each checker compares with :mod:`segcourse.metrics` and, for a wrong answer,
 recognises the usual mistakes (the background's score instead of the
@@ -381,7 +382,30 @@ def _directed(points_from, points_to, metric="euclidean"):
     return np.sqrt((difference ** 2).sum(axis=-1)).min(axis=1)
 
 
-def _hd95_mistakes(pred, target):
+def _hd95_masks():
+    """The pairs ``(pred, target, name)`` the checker tries, the chapter's first.
+
+    The chapter's pair is followed by the same pair swapped: on the
+    chapter's pair the larger direction is the prediction's, on the swapped
+    one the target's, so an answer that takes one direction only passes one
+    of the two and fails the other.
+    """
+    target = np.zeros((8, 10), dtype=bool)
+    target[2:6, 1:5] = True
+    pred = np.zeros((8, 10), dtype=bool)
+    pred[1:6, 3:8] = True
+    pred[7, 9] = True
+    small_target = np.zeros((6, 6), dtype=bool)
+    small_target[1:4, 1:4] = True
+    small_pred = np.zeros((6, 6), dtype=bool)
+    small_pred[1:4, 2:5] = True
+    small_pred[5, 5] = True
+    return [(pred, target, "hd95(hd_pred, hd_target)"),
+            (target, pred, "hd95(hd_target, hd_pred), the chapter's masks swapped"),
+            (small_target, small_pred, "a 6 x 6 pair whose stray pixel is in target")]
+
+
+def _hd95_mistakes(pred, target, one_direction_passed=False):
     points_pred = np.argwhere(mask_boundary(pred))
     points_target = np.argwhere(mask_boundary(target))
     forward, backward = _directed(points_pred, points_target), _directed(points_target,
@@ -393,6 +417,14 @@ def _hd95_mistakes(pred, target):
 
     def both(function):
         return max(function(forward), function(backward))
+
+    def one_direction(which):
+        hint = (f"that is only one direction ({which}). Take the 95th percentile the other "
+                "way too, then the larger of the two.")
+        if one_direction_passed:
+            hint += (" On hd_pred and hd_target that direction happens to be the larger one, "
+                     "so your number agreed there; on these masks it is the smaller one.")
+        return hint
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # PercentileWarning for 0.95
@@ -408,12 +440,8 @@ def _hd95_mistakes(pred, target):
          "you took one percentile of both directions' distances pooled. HD95 (as MONAI and "
          "the course compute it) takes the 95th percentile of each direction separately, "
          "then the larger."),
-        (float(np.percentile(forward, 95)),
-         "that is only one direction (pred's outline to target's). Take the 95th percentile "
-         "the other way too, then the larger of the two."),
-        (float(np.percentile(backward, 95)),
-         "that is only one direction (target's outline to pred's). Take the 95th percentile "
-         "the other way too, then the larger of the two."),
+        (float(np.percentile(forward, 95)), one_direction("pred's outline to target's")),
+        (float(np.percentile(backward, 95)), one_direction("target's outline to pred's")),
         ((np.percentile(forward, 95) + np.percentile(backward, 95)) / 2,
          "you averaged the two directions' percentiles: HD95 takes the larger of the two."),
         (both(lambda d: np.percentile(d, 95, method="nearest")),
@@ -437,38 +465,54 @@ def _hd95_mistakes(pred, target):
     ]
 
 
-def check_hd95(hd95, pred, target) -> CheckResult:
-    """Check exercise 4: the HD95 of two small masks, computed by hand.
+def check_hd95(function) -> CheckResult:
+    """Check exercise 4: ``hd95(pred, target) -> float``, the HD95 of two masks by hand.
 
     HD95 as the course (and MONAI) defines it: the boundary of each mask
     (the mask minus its erosion), the Euclidean distance of every boundary
     pixel to the other boundary, the 95th percentile (linear interpolation)
     of each direction, and the larger of the two:
     ``segcourse.metrics.hausdorff_distance(pred, target, percentile=95)``.
+    The function is tried on the chapter's masks, on the same masks swapped
+    (so that one direction alone cannot pass) and on a third pair.
 
     Examples
     --------
     >>> from segcourse import metrics
-    >>> target = np.zeros((6, 6), bool); target[1:4, 1:4] = True
-    >>> pred = np.zeros((6, 6), bool); pred[1:4, 2:5] = True; pred[5, 5] = True
-    >>> check_hd95(metrics.hausdorff_distance(pred, target, percentile=95), pred, target)
-    Correct! HD95 = 2.097 px against a Hausdorff distance of 2.828 px.
-    >>> check_hd95(metrics.hausdorff_distance(pred, target), pred, target).message[:44]
+    >>> check_hd95(lambda p, t: metrics.hausdorff_distance(p, t, percentile=95))
+    Correct! HD95 = 3.607 px on the chapter's masks, against a Hausdorff distance of
+    5.385 px; your function agrees on 3 pairs, the chapter's masks swapped among them.
+    >>> check_hd95(lambda p, t: metrics.hausdorff_distance(p, t)).message[:44]
     'that is the Hausdorff distance itself, the l'
     """
-    value, verdict = _number_verdict(hd95, "hd95")
+    verdict = _not_a_function(function, "hd95", "hd95(pred, target)", "exercises.check_hd95")
     if verdict is not None:
         return verdict
-    pred = check_mask(pred, "pred", ndims=(2,))
-    target = check_mask(target, "target", ndims=(2,))
-    check_same_shape(pred, target, "pred", "target")
-    expected = hausdorff_distance(pred, target, percentile=95)
-    if _close(value, expected):
-        return _right(f"HD95 = {expected:.3f} px against a Hausdorff distance of "
-                      f"{hausdorff_distance(pred, target):.3f} px.")
-    for wrong, hint in _hd95_mistakes(pred, target):
-        if _close(value, wrong):
-            return _hint(hint)
-    return _hint(f"HD95 is {expected:.3f} px here; you gave {value:.3f}. Take each mask's "
-                 "boundary, the distance of each boundary pixel to the nearest boundary pixel "
-                 "of the other mask, np.percentile(..., 95) of each direction, and the larger.")
+    cases = _hd95_masks()
+    for index, (pred, target, where) in enumerate(cases):
+        pred, target = check_mask(pred, "pred", ndims=(2,)), check_mask(target, "target",
+                                                                       ndims=(2,))
+        check_same_shape(pred, target, "pred", "target")
+        expected = hausdorff_distance(pred, target, percentile=95)
+        got, failure = _call(function, pred.copy(), target.copy(), name="hd95")
+        if failure is not None:
+            return failure
+        if got is None:
+            return _hint("your function returns None: did you forget `return`?")
+        value = _as_number(got)
+        if value is None:
+            return _hint(f"return one number, the HD95; got {_describe(got)}.")
+        if _close(value, expected):
+            continue
+        for wrong, hint in _hd95_mistakes(pred, target, one_direction_passed=index > 0):
+            if _close(value, wrong):
+                return _hint(f"on {where}: {hint}" if index else hint)
+        return _hint(f"on {where} your function returns {value:.3f} px, which is not the HD95. "
+                     "Take each mask's boundary, the distance of each boundary pixel to the "
+                     "nearest boundary pixel of the other mask, np.percentile(..., 95) of each "
+                     "direction, and the larger of the two.")
+    pred, target, _ = cases[0]
+    return _right(f"HD95 = {hausdorff_distance(pred, target, percentile=95):.3f} px on the "
+                  f"chapter's masks, against a Hausdorff distance of "
+                  f"{hausdorff_distance(pred, target):.3f} px; your function agrees on "
+                  f"{len(cases)} pairs, the chapter's masks swapped among them.")
