@@ -25,6 +25,9 @@ __all__ = ["CheckResult"]
 BOOK_SUMMARY = "Show the checker's message (it gives the answer)"
 
 
+#: The hint for a function that returns None.
+RETURNS_NONE = "your function returns None: did you forget `return`?"
+
 def _book_build() -> bool:
     """True while the book is built (``book/conf.py`` sets ``SEGCOURSE_BOOK_BUILD=1``)."""
     return os.environ.get("SEGCOURSE_BOOK_BUILD") == "1"
@@ -166,16 +169,20 @@ def _call(function, *args, name: str):
     """Call a learner's function: ``(result, None)``, or ``(None, verdict)`` for a stub.
 
     Only the stub's ``NotImplementedError`` is caught: any other error is the
-    learner's to see, with its traceback into their own code.
+    learner's to see, with its traceback into their own code. A function that
+    returns None (a forgotten ``return``) gets its hint here, for every checker.
     """
     try:
-        return function(*args), None
+        result = function(*args)
     except NotImplementedError:
         shown = _function_name(function, name)
         return None, CheckResult(False, f"`{shown}` still raises NotImplementedError: replace "
                                         "the line `raise NotImplementedError(...)` in its body "
                                         "with your code, then run that cell and this one.",
                                  answered=False)
+    if result is None:
+        return None, _hint(RETURNS_NONE)
+    return result, None
 
 
 def _describe(value) -> str:
@@ -235,7 +242,7 @@ def _as_box(value, verb: str = "return"):
     ``verb`` is "return" for a function's result, "give" for a value.
     """
     if value is None:
-        return "your function returns None: did you forget `return`?"
+        return RETURNS_NONE
     try:
         box = tuple(value)
     except TypeError:

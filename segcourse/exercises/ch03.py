@@ -160,8 +160,6 @@ def check_stable_softmax(function) -> CheckResult:
             got, failure = _call(function, logits.copy(), name="stable_softmax")
         if failure is not None:
             return failure
-        if got is None:
-            return _hint("your function returns None: did you forget `return`?")
         result = _as_float_array(got)
         if result is None:
             return _hint(f"return an array of probabilities, got {_describe(got)}.")
@@ -264,8 +262,6 @@ def check_labels_and_confidence(function) -> CheckResult:
             got, failure = _call(function, logits.copy(), name="labels_and_confidence")
         if failure is not None:
             return failure
-        if got is None:
-            return _hint("your function returns None: did you forget `return`?")
         if not isinstance(got, (tuple, list)) or len(got) != 2:
             return _hint(f"return two arrays, `return label_map, confidence`; got "
                          f"{_describe(got)}.")
@@ -458,8 +454,6 @@ def check_one_hot_with_ignore(function) -> CheckResult:
                          "those pixels afterwards.")
         if failure is not None:
             return failure
-        if got is None:
-            return _hint("your function returns None: did you forget `return`?")
         result = _as_float_array(got)
         if result is None:
             return _hint(f"return an array, got {_describe(got)}.")

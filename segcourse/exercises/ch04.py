@@ -160,8 +160,6 @@ def check_dice_from_confusion(function) -> CheckResult:
             raise
         if failure is not None:
             return failure
-        if got is None:
-            return _hint("your function returns None: did you forget `return`?")
         value = _as_number(got)
         if value is None:
             return _hint(f"return one number (the foreground's Dice score); got {_describe(got)}.")
@@ -345,8 +343,6 @@ def check_macro_dice(function) -> CheckResult:
                                  name="macro_dice")
         if failure is not None:
             return failure
-        if got is None:
-            return _hint("your function returns None: did you forget `return`?")
         value = _as_number(got)
         if value is None:
             if isinstance(got, np.ndarray) and got.size == num_classes:
@@ -497,8 +493,6 @@ def check_hd95(function) -> CheckResult:
         got, failure = _call(function, pred.copy(), target.copy(), name="hd95")
         if failure is not None:
             return failure
-        if got is None:
-            return _hint("your function returns None: did you forget `return`?")
         value = _as_number(got)
         if value is None:
             return _hint(f"return one number, the HD95; got {_describe(got)}.")
