@@ -77,6 +77,7 @@ from ._validation import (
     check_panoptic_map,
     check_positive_int,
     check_same_shape,
+    describe,
     to_numpy,
 )
 from .labels import class_colors, colorize, instance_colors
@@ -102,6 +103,11 @@ __all__ = [
     "show_score_curves",
     "show_score_distribution",
     "show_surface_distances",
+    "object_match_rgb",
+    "show_matches",
+    "show_iou_matrix",
+    "show_pr_curve",
+    "PR_COLOURS",
     "SCORE_STYLES",
     "SCORE_LABELS",
     "MERGED_COLOUR",
@@ -1010,6 +1016,8 @@ SCORE_STYLES = {
     "hd95": ("#44AA99", "--", "s"),
     "assd": ("#999933", ":", "^"),
     "surface_dice": ("#882255", "--", "s"),
+    "ap": ("#332288", "-", "o"),
+    "cell_ap": ("#AA4499", "--", "P"),
 }
 
 #: Readable names of the scores, for legends and tables.
@@ -1026,6 +1034,8 @@ SCORE_LABELS = {
     "hd95": "HD95",
     "assd": "ASSD",
     "surface_dice": "surface Dice",
+    "ap": "AP (COCO)",
+    "cell_ap": "TP/(TP+FP+FN)",
 }
 
 _OUTCOMES = ("TN", "FP", "FN", "TP")  # index 2 * target + pred, as in the confusion matrix
@@ -1379,6 +1389,377 @@ def show_surface_distances(pred, target, ax=None, *, direction="pred", spacing=N
     ax.set_yticks(np.arange(0, pred.shape[0], 2))
     ax.set_xlabel("column")
     ax.set_ylabel("row")
+    if title is not None:
+        ax.set_title(title)
+    return ax
+
+
+# --- chapter 05: object scores ---------------------------------------------------------------
+
+#: Colours of a precision-recall plot (Tol's muted palette, never an error colour):
+#: the precision of the ranked detections, its monotone envelope and COCO's 101 samples.
+PR_COLOURS = {"precision": "#332288", "envelope": "#117733", "samples": "#000000"}
+
+
+def _outline(mask, width):
+    """The inner outline of ``mask``, ``width`` pixels thick (eroded within its bounding box)."""
+    from scipy import ndimage
+
+    outline = np.zeros_like(mask)
+    rows, cols = np.nonzero(mask.any(axis=1))[0], np.nonzero(mask.any(axis=0))[0]
+    if rows.size == 0:
+        return outline
+    # the bounding box and a margin of background (the image's edge counts as inside)
+    box = (slice(max(rows[0] - width, 0), rows[-1] + 1 + width),
+           slice(max(cols[0] - width, 0), cols[-1] + 1 + width))
+    crop = mask[box]
+    outline[box] = crop & ~ndimage.binary_erosion(crop, iterations=width, border_value=1)
+    return outline
+
+
+def _object_status(matches, num_pred, num_target):
+    """("TP"/"FP" per prediction, "TP"/"FN" per target) from an InstanceMatches or tuples."""
+    if hasattr(matches, "pairs"):
+        pred_status = np.full(num_pred, "FP", dtype=object)
+        target_status = np.full(num_target, "FN", dtype=object)
+        pred_status[matches.pairs[:, 0]] = "TP"
+        target_status[matches.pairs[:, 1]] = "TP"
+        return tuple(pred_status), tuple(target_status)
+    if (not isinstance(matches, (tuple, list)) or len(matches) != 2
+            or len(matches[0]) != num_pred or len(matches[1]) != num_target):
+        raise argument_error("matches", "an InstanceMatches (from metrics.match_instances) or "
+                             f"a pair (status of the {num_pred} predictions, status of the "
+                             f"{num_target} targets)", describe(matches), type_error=True)
+    pred_status, target_status = tuple(matches[0]), tuple(matches[1])
+    for name, values, allowed in (("matches[0]", pred_status, ("TP", "FP")),
+                                  ("matches[1]", target_status, ("TP", "FN"))):
+        wrong = [v for v in values if v not in allowed]
+        if wrong:
+            raise argument_error(name, f"values in {allowed}", describe(wrong))
+    return pred_status, target_status
+
+
+def _instance_stack(value, name):
+    from .metrics.objects import _instances
+
+    return _instances(value, name)
+
+
+def object_match_rgb(pred, target, matches, *, image=None):
+    """RGB picture of object matches: TP predictions blue, FP vermilion, missed targets yellow.
+
+    Every target object is outlined in white (1 px) and each prediction in
+    the colour of its outcome (2 px, :data:`ERROR_COLOURS`); a target that
+    no prediction matched (a false negative) is also filled in yellow. The
+    background is ``image`` in dimmed grey, or black.
+
+    Parameters
+    ----------
+    pred, target : array_like
+        Boolean stacks ``(K, H, W)`` or integer instance maps ``(H, W)`` (as
+        :func:`segcourse.metrics.iou_matrix`).
+    matches : InstanceMatches or (sequence, sequence)
+        The result of :func:`segcourse.metrics.match_instances` on the same
+        instances, or the status of each prediction (``"TP"``/``"FP"``) and
+        of each target (``"TP"``/``"FN"``).
+    image : array_like, optional
+        ``(H, W)`` or ``(H, W, 3)`` picture to show underneath.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(H, W, 3)`` float RGB in [0, 1].
+
+    Examples
+    --------
+    >>> from segcourse.metrics import match_instances
+    >>> target = np.zeros((8, 8), int); target[1:5, 1:5] = 1
+    >>> pred = np.zeros((8, 8), int); pred[1:5, 2:6] = 1
+    >>> rgb = object_match_rgb(pred, target, match_instances(pred, target))
+    >>> rgb.shape, rgb[2, 5].tolist() == list(ERROR_COLOURS["TP"])
+    ((8, 8, 3), True)
+    """
+    pred = _instance_stack(pred, "pred")
+    target = _instance_stack(target, "target")
+    if pred.ndim != 3 or target.ndim != 3 or pred.shape[1:] != target.shape[1:]:
+        raise argument_error("target", f"2-D instances of the shape of `pred` "
+                             f"{pred.shape[1:]}", target)
+    pred_status, target_status = _object_status(matches, len(pred), len(target))
+    shape = pred.shape[1:]
+    if image is None:
+        rgb = np.zeros((*shape, 3))
+    else:
+        picture = np.asarray(_image_array(image), dtype=float)
+        if picture.shape[:2] != shape:
+            raise argument_error("image", f"an image of shape {shape}", picture)
+        if picture.max() > 1:
+            picture = picture / 255.0
+        grey = picture if picture.ndim == 2 else picture[..., :3].mean(axis=-1)
+        rgb = np.repeat((0.15 + 0.45 * grey)[..., None], 3, axis=-1)
+    for mask, status in zip(target, target_status, strict=True):
+        if status == "FN":
+            rgb[mask] = 0.35 * rgb[mask] + 0.65 * np.array(ERROR_COLOURS["FN"])
+    for mask in target:
+        rgb[_outline(mask, 1)] = 1.0
+    for mask, status in zip(pred, pred_status, strict=True):
+        rgb[_outline(mask, 2)] = ERROR_COLOURS[status]
+    return rgb
+
+
+def show_matches(pred, target, matches, ax=None, *, image=None, labels=None, legend="below",
+                 fn_label="FN", title=None):
+    """Predicted objects against the true ones: which are found, false or missed.
+
+    Draws :func:`object_match_rgb` (TP predictions outlined in blue, FP in
+    vermilion, missed targets filled yellow, every target outlined in white)
+    with a legend that counts each outcome, and writes ``labels`` at the
+    centre of each prediction (moved aside where two would cover each
+    other) and ``fn_label`` above each target no prediction matched.
+
+    Parameters
+    ----------
+    pred, target, matches, image
+        As :func:`object_match_rgb`.
+    labels : sequence of str, optional
+        One text per prediction (for example its score or its mistake);
+        default none.
+    legend : ``"below"``, ``"right"`` or None
+    fn_label : str or None
+        Written above each unmatched target (None: nothing, for many small objects).
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from segcourse.metrics import match_instances
+    >>> target = np.array([[1, 1, 0, 2, 2, 0]] * 3)
+    >>> pred = np.array([[1, 1, 0, 0, 0, 3]] * 3)
+    >>> ax = show_matches(pred, target, match_instances(pred, target))
+    >>> [text.get_text() for text in ax.get_legend().get_texts()]
+    ['TP: 1', 'FP: 1', 'FN: 1', 'true outline']
+    """
+    from matplotlib.patches import Patch
+
+    if legend not in ("below", "right", None):
+        raise argument_error("legend", "'below', 'right' or None", repr(legend))
+    pred_stack = _instance_stack(pred, "pred")
+    target_stack = _instance_stack(target, "target")
+    rgb = object_match_rgb(pred_stack, target_stack, matches, image=image)
+    pred_status, target_status = _object_status(matches, len(pred_stack), len(target_stack))
+    if labels is not None:
+        labels = [str(label) for label in labels]
+        if len(labels) != len(pred_stack):
+            raise argument_error("labels", f"one text per prediction ({len(pred_stack)})",
+                                 f"{len(labels)} texts")
+    ax = _axes(ax, figsize=(4.5, 3.5))
+    ax.imshow(rgb, interpolation="nearest")
+    texts = []
+    if labels is not None:
+        texts += [(mask, label, ERROR_COLOURS[status])
+                  for mask, label, status in zip(pred_stack, labels, pred_status, strict=True)]
+    if fn_label is not None:
+        texts += [(mask, str(fn_label), ERROR_COLOURS["FN"])
+                  for mask, status in zip(target_stack, target_status, strict=True)
+                  if status == "FN"]
+    placed = []  # (row, column) of the labels written so far
+    step = max(rgb.shape[:2]) / 25  # about a label's height, in pixels of the image
+    for mask, label, colour in texts:
+        if label and mask.any():
+            rows, cols = np.nonzero(mask)
+            # an unmatched target's note sits on its top edge, clear of the predictions inside
+            row, va = ((rows.min() - 1, "bottom") if colour == ERROR_COLOURS["FN"]
+                       else (rows.mean(), "center"))
+            col = cols.mean()
+            while any(abs(row - r) < step and abs(col - c) < 1.5 * step for r, c in placed):
+                col += 1.5 * step  # a label on a label (a duplicate): move it aside
+            placed.append((row, col))
+            ax.text(col, row, label, ha="center", va=va, gid="segcourse-label",
+                    color=text_colour_on(colour),
+                    bbox={"boxstyle": "round,pad=0.15", "facecolor": colour,
+                          "edgecolor": "none", "alpha": 0.9})
+    if legend is not None:
+        counts = {"TP": pred_status.count("TP"), "FP": pred_status.count("FP"),
+                  "FN": target_status.count("FN")}
+        handles = [Patch(facecolor=ERROR_COLOURS[name], edgecolor="0.4", linewidth=0.6,
+                         label=f"{name}: {counts[name]}") for name in ("TP", "FP", "FN")]
+        handles.append(Patch(facecolor="white", edgecolor="0.4", linewidth=0.6,
+                             label="true outline"))
+        if legend == "right":
+            ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0),
+                      frameon=False, borderaxespad=0.3, handlelength=1.2)
+        else:
+            ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.01),
+                      frameon=False, ncol=4, borderaxespad=0.2, handlelength=1.0,
+                      columnspacing=0.8, handletextpad=0.4)
+    return _finish(ax, title)
+
+
+def show_iou_matrix(ious, ax=None, *, pred_names=None, target_names=None, threshold=None,
+                    fmt="{:.2f}", title=None):
+    """The IoU of every predicted and target object as a labelled heat map.
+
+    Each cell holds its IoU (viridis from 0 to 1, the value written in the
+    cell); with ``threshold``, the cells at or above it are framed, the pairs
+    that may match.
+
+    Parameters
+    ----------
+    ious : array_like
+        ``(K, M)`` IoU matrix, rows the predictions (as
+        :func:`segcourse.metrics.iou_matrix` returns it).
+    pred_names, target_names : sequence of str, optional
+        Row and column labels (default ``p0, p1, ...`` and ``t0, t1, ...``).
+    threshold : float, optional
+        Frame the cells with IoU at or above it.
+    fmt : str
+        Format of the numbers in the cells.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = show_iou_matrix([[0.8, 0.0], [0.1, 0.45]], threshold=0.5)
+    >>> [t.get_text() for t in ax.texts]
+    ['0.80', '0.00', '0.10', '0.45']
+    """
+    from matplotlib.patches import Rectangle
+
+    ious = np.asarray(to_numpy(ious, "ious"), dtype=float)
+    if ious.ndim != 2:
+        raise argument_error("ious", "a (K, M) matrix", ious)
+    if ious.size and (np.nanmin(ious) < 0 or np.nanmax(ious) > 1):
+        raise argument_error("ious", "values in [0, 1]",
+                             f"values from {np.nanmin(ious):g} to {np.nanmax(ious):g}")
+    rows, cols = ious.shape
+    pred_names = [f"p{k}" for k in range(rows)] if pred_names is None else list(pred_names)
+    target_names = ([f"t{j}" for j in range(cols)] if target_names is None
+                    else list(target_names))
+    if len(pred_names) != rows:
+        raise argument_error("pred_names", f"{rows} names (one per row)", f"{len(pred_names)}")
+    if len(target_names) != cols:
+        raise argument_error("target_names", f"{cols} names (one per column)",
+                             f"{len(target_names)}")
+    ax = _axes(ax, figsize=(min(COLUMN_WIDTH_IN, 1.2 + 0.55 * cols), 0.9 + 0.4 * rows))
+    import matplotlib
+
+    cmap = matplotlib.colormaps["viridis"]
+    image = ax.imshow(ious, cmap=cmap, vmin=0.0, vmax=1.0, interpolation="nearest",
+                      aspect="auto")
+    for k in range(rows):
+        for j in range(cols):
+            value = ious[k, j]
+            ax.text(j, k, fmt.format(value), ha="center", va="center",
+                    fontsize=GRID_TEXT_PT, color=text_colour_on(cmap(value)[:3]))
+            if threshold is not None and value >= threshold:
+                ax.add_patch(Rectangle((j - 0.5, k - 0.5), 1, 1, fill=False,
+                                       edgecolor="white", linewidth=2.5))
+                ax.add_patch(Rectangle((j - 0.5, k - 0.5), 1, 1, fill=False,
+                                       edgecolor="black", linewidth=1.0))
+    ax.set_xticks(range(cols), target_names)
+    ax.set_yticks(range(rows), pred_names)
+    ax.tick_params(length=0)
+    ax.set_xlabel("true object")
+    ax.set_ylabel("predicted object")
+    colorbar = ax.figure.colorbar(image, ax=ax, fraction=0.05, pad=0.02)
+    colorbar.set_label("IoU")
+    if title is not None:
+        ax.set_title(title)
+    return ax
+
+
+def show_pr_curve(recall, precision, ax=None, *, envelope=True, samples=False, label=None,
+                  colour=None, title=None):
+    """A precision-recall curve of ranked detections, its envelope and COCO's samples.
+
+    Draws the precision after each detection (a marker per detection,
+    joined by a line that starts at recall 0); with ``envelope``, the monotone envelope
+    :math:`\\tilde p(r) = \\max_{r' \\ge r} p(r')` as a dashed step whose area
+    is the AP; with ``samples``, the envelope at COCO's 101 recall points
+    (0 beyond the largest recall reached).
+
+    Parameters
+    ----------
+    recall, precision : array_like ``(D,)``
+        One value per ranked detection, as
+        :func:`segcourse.metrics.ranked_detections` returns them.
+    envelope, samples : bool
+    label : str, optional
+        Legend text of the precision line (default "precision").
+    colour : colour, optional
+        Of the precision line (default :data:`PR_COLOURS`).
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = show_pr_curve([0.5, 0.5, 1.0], [1.0, 0.5, 2 / 3], samples=True)
+    >>> [text.get_text() for text in ax.get_legend().get_texts()]
+    ['precision', 'envelope', '101 samples']
+    """
+    from .metrics import COCO_RECALL_THRESHOLDS
+
+    recall = np.asarray(to_numpy(recall, "recall"), dtype=float)
+    precision = np.asarray(to_numpy(precision, "precision"), dtype=float)
+    if recall.ndim != 1:
+        raise argument_error("recall", "a 1-D array", recall)
+    if precision.shape != recall.shape:
+        raise argument_error("precision", f"one value per recall ({recall.size})", precision)
+    for name, values in (("recall", recall), ("precision", precision)):
+        if values.size and (np.nanmin(values) < 0 or np.nanmax(values) > 1):
+            raise argument_error(name, "values in [0, 1]",
+                                 f"values from {np.nanmin(values):g} to {np.nanmax(values):g}")
+    if recall.size and np.any(np.diff(recall) < 0):
+        raise argument_error("recall", "values that never decrease (detections in rank order)",
+                             "a decreasing step")
+    ax = _axes(ax, figsize=(5.0, 3.4))
+    line_colour = colour or PR_COLOURS["precision"]
+    # one marker per detection; the line starts at recall 0 with the first precision
+    ax.plot(np.r_[0.0, recall] if recall.size else recall,
+            np.r_[precision[:1], precision] if recall.size else precision,
+            color=line_colour, linewidth=1.4, zorder=3)
+    ax.plot(recall, precision, color=line_colour, marker="o", markersize=5, linestyle="none",
+            zorder=4)
+    ax.plot([], [], color=line_colour, marker="o", markersize=5, linewidth=1.4,
+            label=label or "precision")
+    if (envelope or samples) and recall.size:
+        smooth = np.maximum.accumulate(precision[::-1])[::-1]
+        if envelope:
+            # drawn above the precision line, thick and dashed, so that it shows where they meet
+            ax.step(np.r_[0.0, recall], np.r_[smooth[:1], smooth], where="pre",
+                    color=PR_COLOURS["envelope"], linestyle=(0, (4, 2)), linewidth=2.4,
+                    label="envelope", zorder=5)
+            ax.fill_between(np.r_[0.0, recall], np.r_[smooth[:1], smooth], step="pre",
+                            color=PR_COLOURS["envelope"], alpha=0.12, linewidth=0, zorder=1)
+        if samples:
+            index = np.searchsorted(recall, COCO_RECALL_THRESHOLDS, side="left")
+            reached = index < recall.size
+            values = np.zeros(COCO_RECALL_THRESHOLDS.size)
+            values[reached] = smooth[index[reached]]
+            ax.plot(COCO_RECALL_THRESHOLDS, values, linestyle="none", marker="|",
+                    markersize=7, markeredgewidth=1.0, color=PR_COLOURS["samples"],
+                    label="101 samples", zorder=6)
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_ylim(0.0, 1.05)
+    ax.set_xlabel("recall")
+    ax.set_ylabel("precision")
+    ax.grid(True, color="0.9", linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.legend(loc="lower left", frameon=False, handlelength=2.0)
     if title is not None:
         ax.set_title(title)
     return ax

@@ -29,10 +29,18 @@ from __future__ import annotations
 
 import functools
 import numbers
+from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import argument_error, check_int, check_number, describe
+from ._validation import (
+    argument_error,
+    check_instance_map,
+    check_int,
+    check_number,
+    describe,
+    to_numpy,
+)
 from .metrics import (
     ConfusionMatrix,
     average_surface_distance,
@@ -60,6 +68,13 @@ __all__ = [
     "smooth_and_ragged",
     "empty_mask_cases",
     "many_small_objects",
+    "OBJECT_ERRORS",
+    "OBJECT_SCORE_RANGES",
+    "ObjectPrediction",
+    "predict_objects",
+    "object_matches",
+    "object_threshold_curves",
+    "panoptic_prediction",
 ]
 
 #: The eight pixel scores of a binary mask that :func:`pixel_scores` returns, in
@@ -732,3 +747,467 @@ def many_small_objects(*, big_radius=18, small_radius=2, small_count=8, size=(64
         if index < found_small:
             pred[small] = index + 2
     return {"pred": pred, "target": target}
+
+
+# ---------------------------------------------------------------------------
+# Object predictions with known mistakes (chapter 05)
+# ---------------------------------------------------------------------------
+
+#: The mistakes :func:`predict_objects` can make, in the order it assigns them.
+OBJECT_ERRORS = ("missed", "merged", "split", "shifted", "eroded", "duplicate", "hallucinated")
+
+#: Score range of each kind of prediction of :func:`predict_objects`: good
+#: objects are confident; a duplicate or the halves of a split object less so.
+OBJECT_SCORE_RANGES = {
+    "good": (0.75, 0.98),
+    "shifted": (0.6, 0.9),
+    "eroded": (0.6, 0.9),
+    "merged": (0.7, 0.9),
+    "split": (0.45, 0.7),
+    "duplicate": (0.3, 0.6),
+    "hallucinated": (0.55, 0.85),
+}
+
+
+@dataclass(frozen=True, eq=False)
+class ObjectPrediction:
+    """A scored instance prediction whose every mistake is known.
+
+    Attributes
+    ----------
+    masks : numpy.ndarray
+        ``(K, H, W)`` bool, one mask per predicted object (they may overlap:
+        a duplicate lies on its original).
+    scores : numpy.ndarray
+        ``(K,)`` float64 confidences in (0, 1), all different, two decimals.
+    labels : numpy.ndarray
+        ``(K,)`` int64 category of each prediction (that of its source
+        object; a hallucinated object takes the first category given).
+    kinds : tuple of str
+        ``"good"`` or the mistake (:data:`OBJECT_ERRORS`) of each prediction.
+    sources : tuple of tuple of int
+        The target instance ids each prediction was made from (two for a
+        merge, none for a hallucination).
+    missed : tuple of int
+        Target ids that no prediction was made from.
+    target_ids : tuple of int
+        Every target instance id, increasing: column ``j`` of
+        :func:`segcourse.metrics.iou_matrix` against the instance map is
+        ``target_ids[j]``.
+    """
+
+    masks: np.ndarray
+    scores: np.ndarray
+    labels: np.ndarray
+    kinds: tuple
+    sources: tuple
+    missed: tuple
+    target_ids: tuple
+
+    def __len__(self) -> int:
+        return len(self.masks)
+
+    def as_dict(self) -> dict:
+        """``{"masks", "scores", "labels"}``, the input of ``metrics.mean_average_precision``."""
+        return {"masks": self.masks, "scores": self.scores, "labels": self.labels}
+
+    def instance_map(self) -> np.ndarray:
+        """``(H, W)`` int64 map, prediction ``k`` as id ``k + 1`` (overlaps: the higher score)."""
+        result = np.zeros(self.masks.shape[1:], dtype=np.int64)
+        for k in np.argsort(self.scores, kind="mergesort"):
+            result[self.masks[k]] = k + 1
+        return result
+
+
+def _shifted(mask, dy, dx):
+    """``mask`` moved by ``(dy, dx)`` pixels; what leaves the image is lost."""
+    out = np.zeros_like(mask)
+    h, w = mask.shape
+    src_rows = slice(max(0, -dy), min(h, h - dy))
+    dst_rows = slice(max(0, dy), min(h, h + dy))
+    src_cols = slice(max(0, -dx), min(w, w - dx))
+    dst_cols = slice(max(0, dx), min(w, w + dx))
+    out[dst_rows, dst_cols] = mask[src_rows, src_cols]
+    return out
+
+
+def _split_halves(mask, gap):
+    """The two halves of ``mask`` cut across its long axis through its centroid."""
+    rows, cols = np.nonzero(mask)
+    centre = np.array([rows.mean(), cols.mean()])
+    coords = np.stack([rows, cols], axis=1) - centre
+    # the long axis: the eigenvector of the largest eigenvalue of the covariance
+    covariance = coords.T @ coords / len(coords)
+    _, vectors = np.linalg.eigh(covariance)
+    along = coords @ vectors[:, -1]
+    first, second = np.zeros_like(mask), np.zeros_like(mask)
+    first[rows[along < -gap / 2], cols[along < -gap / 2]] = True
+    second[rows[along > gap / 2], cols[along > gap / 2]] = True
+    return first, second
+
+
+def _bridge(first, second, width):
+    """The two masks joined by a bar ``width`` pixels wide between their nearest pixels."""
+    from scipy import ndimage
+    from skimage.draw import line
+
+    distance, nearest = ndimage.distance_transform_edt(~second, return_indices=True)
+    rows, cols = np.nonzero(first)
+    k = int(np.argmin(distance[rows, cols]))
+    r0, c0 = rows[k], cols[k]
+    r1, c1 = nearest[0][r0, c0], nearest[1][r0, c0]
+    bar = np.zeros_like(first)
+    bar[line(int(r0), int(c0), int(r1), int(c1))] = True
+    if width > 1:
+        bar = ndimage.binary_dilation(bar, iterations=(width - 1) // 2 + 1)
+    return first | second | bar
+
+
+def _scores(kinds, rng):
+    """A score per prediction from its kind's range, two decimals, all different."""
+    scores = []
+    for kind in kinds:
+        low, high = OBJECT_SCORE_RANGES[kind]
+        value = round(float(rng.uniform(low, high)), 2)
+        while value in scores:
+            value = round(value + 0.01 if value < 0.99 else value - 0.37, 2)
+        scores.append(value)
+    return np.array(scores, dtype=np.float64)
+
+
+def predict_objects(instance_map, *, errors=OBJECT_ERRORS, instance_classes=None, shift=3,
+                    erode=2, seed=0):
+    """A scored instance prediction of ``instance_map`` with the chosen mistakes.
+
+    Each mistake is made once, on an object chosen by a fixed rule, in the
+    order of :data:`OBJECT_ERRORS`:
+
+    - ``"missed"``: the smallest object gets no prediction;
+    - ``"merged"``: the two closest objects become one prediction (joined by
+      a bar where they do not touch);
+    - ``"split"``: the largest remaining object is cut in two across its
+      long axis, with a 2-pixel gap (two predictions, each about half);
+    - ``"shifted"``: an object moved ``shift`` pixels in a random direction;
+    - ``"eroded"``: an object shrunk by ``erode`` pixels;
+    - ``"duplicate"``: a second, less confident copy of a correctly
+      predicted object, one pixel down and right of it;
+    - ``"hallucinated"``: a disc of the median object's area on the
+      background, as far as possible from every object.
+
+    Every other object is predicted ``"good"``: exactly, one pixel larger or
+    one pixel smaller (chosen at random), so that good matches have IoUs
+    between about 0.7 and 1. Scores are drawn from
+    :data:`OBJECT_SCORE_RANGES`.
+
+    Parameters
+    ----------
+    instance_map : array_like
+        ``(H, W)`` integer instance map, 0 background, objects ``1..K`` (any
+        positive ids).
+    errors : collection of str, default every one of :data:`OBJECT_ERRORS`
+        The mistakes to make; an empty collection predicts every object well.
+    instance_classes : dict, optional
+        ``{instance id: category}`` (as ``Scene.instance_classes``); default
+        category 1 for every object.
+    shift : int, default 3
+        Pixels by which the ``"shifted"`` object moves (at least 1).
+    erode : int, default 2
+        Pixels by which the ``"eroded"`` object shrinks (at least 1).
+    seed : int, default 0
+        The same seed gives the same prediction.
+
+    Returns
+    -------
+    ObjectPrediction
+        Masks, scores, labels, and what each prediction is (``kinds``,
+        ``sources``, ``missed``).
+
+    Raises
+    ------
+    ValueError
+        ``instance_map`` not 2-D integers; an unknown error name; too few
+        objects for the mistakes asked for (the message says how many are
+        needed); ``shift``, ``erode`` or ``seed`` out of range.
+
+    Examples
+    --------
+    >>> from segcourse.data import make_scene
+    >>> scene = make_scene(seed=0)
+    >>> prediction = predict_objects(scene.instance, instance_classes=scene.instance_classes)
+    >>> len(scene.instance_classes), len(prediction)  # 1 missed, 2 merged, 1 split, +dup, +fake
+    (8, 9)
+    >>> sorted(set(prediction.kinds))
+    ['duplicate', 'eroded', 'good', 'hallucinated', 'merged', 'shifted', 'split']
+    """
+    from scipy import ndimage
+
+    instance_map = check_instance_map(to_numpy(instance_map, "instance_map"), "instance_map")
+    if instance_map.ndim != 2:
+        raise argument_error("instance_map", "an (H, W) instance map", instance_map)
+    if isinstance(errors, str):
+        raise argument_error("errors", "a collection of error names, e.g. ('missed',)",
+                             describe(errors), type_error=True)
+    errors = tuple(errors)
+    unknown = [e for e in errors if e not in OBJECT_ERRORS]
+    if unknown:
+        raise argument_error("errors", f"names from {OBJECT_ERRORS}", describe(unknown))
+    shift = check_int(shift, "shift", minimum=1)
+    erode = check_int(erode, "erode", minimum=1)
+    seed = check_int(seed, "seed", minimum=0)
+    ids = [int(i) for i in np.unique(instance_map) if i > 0]
+    classes = {i: 1 for i in ids}
+    if instance_classes is not None:
+        if not isinstance(instance_classes, dict):
+            raise argument_error("instance_classes", "a dict {instance id: category}",
+                                 describe(instance_classes), type_error=True)
+        missing = [i for i in ids if i not in instance_classes]
+        if missing:
+            raise argument_error("instance_classes", "a category for every instance id",
+                                 f"no category for ids {missing}")
+        classes = {i: int(instance_classes[i]) for i in ids}
+    # objects used up by each error: missed 1, merged 2, split 1, shifted 1, eroded 1;
+    # a duplicate needs a good object to copy
+    needed = sum({"missed": 1, "merged": 2, "split": 1, "shifted": 1, "eroded": 1}.get(e, 0)
+                 for e in errors) + ("duplicate" in errors)
+    if needed > len(ids):
+        raise argument_error("errors", f"at most as many objects to spoil as the map holds "
+                             f"({len(ids)})", f"{describe(list(errors))}, which need "
+                             f"{needed} objects")
+    rng = np.random.default_rng(seed)
+    masks = {i: instance_map == i for i in ids}
+    areas = {i: int(masks[i].sum()) for i in ids}
+    free = sorted(ids, key=lambda i: (areas[i], i))  # smallest first
+    made = []  # (kind, mask, sources)
+    if "missed" in errors:
+        free.remove(missed := free[0])
+    if "merged" in errors:
+        best = None
+        for a in free:
+            distance = ndimage.distance_transform_edt(~masks[a])
+            for b in free:
+                if b > a:
+                    gap = float(distance[masks[b]].min())
+                    if best is None or gap < best[0]:
+                        best = (gap, a, b)
+        _, a, b = best
+        made.append(("merged", _bridge(masks[a], masks[b], 3), (a, b)))
+        free.remove(a)
+        free.remove(b)
+    if "split" in errors:
+        largest = max(free, key=lambda i: (areas[i], -i))
+        for half in _split_halves(masks[largest], gap=2):
+            made.append(("split", half, (largest,)))
+        free.remove(largest)
+    if "shifted" in errors:
+        chosen = free.pop(int(rng.integers(len(free))))
+        angle = rng.uniform(0, 2 * np.pi)
+        dy, dx = int(round(shift * np.sin(angle))), int(round(shift * np.cos(angle)))
+        made.append(("shifted", _shifted(masks[chosen], dy, dx), (chosen,)))
+    if "eroded" in errors:
+        chosen = free.pop(int(rng.integers(len(free))))
+        made.append(("eroded", ndimage.binary_erosion(masks[chosen], iterations=erode),
+                     (chosen,)))
+    good = []
+    for i in free:
+        change = int(rng.integers(-1, 2))
+        if change > 0:
+            mask = ndimage.binary_dilation(masks[i])
+        elif change < 0 and areas[i] > 20:
+            mask = ndimage.binary_erosion(masks[i])
+        else:
+            mask = masks[i].copy()
+        good.append(("good", mask, (i,)))
+    if "duplicate" in errors:
+        original = good[int(rng.integers(len(good)))]
+        made.append(("duplicate", _shifted(original[1], 1, 1), original[2]))
+    if "hallucinated" in errors:
+        background = instance_map == 0
+        room = ndimage.distance_transform_edt(np.pad(background, 1))[1:-1, 1:-1]
+        centre = np.unravel_index(int(np.argmax(room)), room.shape)
+        area = float(np.median(list(areas.values()))) if ids else 50.0
+        radius = max(2.0, min(np.sqrt(area / np.pi), float(room.max()) - 2))
+        made.append(("hallucinated", disc(instance_map.shape, radius, center=centre)
+                     & background, ()))
+    predictions = sorted(good + made, key=lambda item: (min(item[2], default=10**9),
+                                                        OBJECT_ERRORS.index(item[0])
+                                                        if item[0] in OBJECT_ERRORS else -1))
+    kinds = tuple(kind for kind, _, _ in predictions)
+    first_class = min(classes.values()) if classes else 1
+    return ObjectPrediction(
+        masks=(np.stack([m for _, m, _ in predictions]) if predictions
+               else np.zeros((0, *instance_map.shape), dtype=bool)),
+        scores=_scores(kinds, rng),
+        labels=np.array([classes[s[0]] if s else first_class for _, _, s in predictions],
+                        dtype=np.int64),
+        kinds=kinds,
+        sources=tuple(tuple(int(v) for v in s) for _, _, s in predictions),
+        missed=(missed,) if "missed" in errors else (),
+        target_ids=tuple(ids),
+    )
+
+
+def object_matches(prediction, instance_map, iou_threshold, *, method="greedy"):
+    """The matches of an :class:`ObjectPrediction` at one IoU threshold, and their counts.
+
+    Parameters
+    ----------
+    prediction : ObjectPrediction
+    instance_map : array_like
+        The ``(H, W)`` target instance map the prediction was made from.
+    iou_threshold : float
+        In (0, 1].
+    method : {'greedy', 'hungarian'}
+        As :func:`segcourse.metrics.match_instances` (greedy: by score).
+
+    Returns
+    -------
+    dict
+        ``"matches"`` (:class:`segcourse.metrics.InstanceMatches`), ``"ious"``
+        (the ``(K, M)`` IoU matrix), ``"tp"``, ``"fp"``, ``"fn"`` (ints),
+        ``"precision"``, ``"recall"``, ``"cell_ap"`` (TP / (TP + FP + FN)),
+        ``"pred_status"`` (``"TP"``/``"FP"`` per prediction) and
+        ``"target_status"`` (``"TP"``/``"FN"`` per target instance).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> target = np.array([[1, 1, 0, 2, 2, 0]])
+    >>> prediction = predict_objects(target, errors=())
+    >>> result = object_matches(prediction, target, 0.5)
+    >>> result["tp"], result["fp"], result["fn"]
+    (2, 0, 0)
+    """
+    from .metrics import iou_matrix, match_instances
+
+    if not isinstance(prediction, ObjectPrediction):
+        raise argument_error("prediction", "an ObjectPrediction (from predict_objects)",
+                             describe(prediction), type_error=True)
+    ious = iou_matrix(prediction.masks, instance_map)
+    matches = match_instances(prediction.masks, instance_map, iou_threshold=iou_threshold,
+                              scores=prediction.scores, method=method)
+    tp, fp, fn = (matches.num_true_positives, matches.num_false_positives,
+                  matches.num_false_negatives)
+    pred_status = np.full(len(prediction), "FP", dtype=object)
+    pred_status[matches.pairs[:, 0]] = "TP"
+    target_status = np.full(ious.shape[1], "FN", dtype=object)
+    target_status[matches.pairs[:, 1]] = "TP"
+    return {
+        "matches": matches, "ious": ious, "tp": tp, "fp": fp, "fn": fn,
+        "precision": tp / (tp + fp) if tp + fp else float("nan"),
+        "recall": tp / (tp + fn) if tp + fn else float("nan"),
+        "cell_ap": tp / (tp + fp + fn) if tp + fp + fn else float("nan"),
+        "pred_status": tuple(pred_status), "target_status": tuple(target_status),
+    }
+
+
+def object_threshold_curves(prediction, instance_map, thresholds=None):
+    """TP, FP, FN, precision, recall, TP/(TP+FP+FN) and AP of a prediction at each IoU threshold.
+
+    Categories are not used: every prediction may match every target, as in
+    :func:`object_matches` (greedy by score).
+
+    Parameters
+    ----------
+    prediction : ObjectPrediction
+    instance_map : array_like
+        The ``(H, W)`` target instance map.
+    thresholds : sequence of float, optional
+        IoU thresholds in (0, 1], increasing; default COCO's 0.50, 0.55, ..., 0.95.
+
+    Returns
+    -------
+    dict of numpy.ndarray, one value per threshold
+        ``"threshold"``, ``"tp"``, ``"fp"``, ``"fn"`` (int64), ``"precision"``,
+        ``"recall"``, ``"cell_ap"`` and ``"ap"`` (COCO's 101-point AP at
+        that threshold, from :func:`segcourse.metrics.mean_average_precision`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> target = np.array([[1, 1, 0, 2, 2, 0]])
+    >>> curves = object_threshold_curves(predict_objects(target, errors=()), target, [0.5, 1.0])
+    >>> curves["tp"]  # the good objects are exact or one pixel off: one is exact
+    array([2, 1])
+    >>> curves["ap"].round(3)  # at IoU 1 the more confident prediction is a false positive
+    array([1.   , 0.252])
+    """
+    from .metrics import COCO_IOU_THRESHOLDS, mean_average_precision
+
+    if thresholds is None:
+        thresholds = COCO_IOU_THRESHOLDS
+    thresholds = np.asarray(thresholds, dtype=np.float64).reshape(-1)
+    if thresholds.size == 0 or np.any(np.diff(thresholds) <= 0):
+        raise argument_error("thresholds", "increasing IoU thresholds in (0, 1]",
+                             describe(thresholds.tolist()))
+    rows = [object_matches(prediction, instance_map, t) for t in thresholds]
+    curves = {"threshold": thresholds}
+    for name in ("tp", "fp", "fn"):
+        curves[name] = np.array([row[name] for row in rows], dtype=np.int64)
+    for name in ("precision", "recall", "cell_ap"):
+        curves[name] = np.array([row[name] for row in rows], dtype=np.float64)
+    target = check_instance_map(to_numpy(instance_map, "instance_map"), "instance_map")
+    ids = np.unique(target)
+    stack = target == ids[ids > 0][:, None, None]
+    result = mean_average_precision([{"masks": prediction.masks, "scores": prediction.scores}],
+                                    [{"masks": stack}], iou_thresholds=thresholds)
+    curves["ap"] = result["ap"][:, 0]
+    return curves
+
+
+def panoptic_prediction(prediction, target_panoptic, *, things):
+    """A panoptic map predicted from an :class:`ObjectPrediction` and the true stuff.
+
+    Stuff is predicted right wherever the target has stuff; under a true
+    object, each pixel takes the stuff category of the nearest stuff pixel
+    (the model sees no object there). Then every predicted object is painted
+    with its category and instance id ``k + 1``, the more confident on top.
+
+    Parameters
+    ----------
+    prediction : ObjectPrediction
+    target_panoptic : array_like
+        ``(H, W, 2)`` integer panoptic map: ``[..., 0]`` category,
+        ``[..., 1]`` instance id.
+    things : collection of int
+        The thing categories; every other category of the target is stuff.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(H, W, 2)`` int64 panoptic map.
+
+    Raises
+    ------
+    ValueError
+        A map that is not ``(H, W, 2)`` or whose size differs from the
+        prediction's; a target with no stuff pixel.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> target = np.array([[[0, 0], [1, 1], [1, 1], [0, 0]]])  # stuff 0, thing 1
+    >>> prediction = predict_objects(target[..., 1], errors=("missed",))  # no object found
+    >>> panoptic_prediction(prediction, target, things=[1])[..., 0]  # stuff fills its place
+    array([[0, 0, 0, 0]])
+    """
+    from scipy import ndimage
+
+    from ._validation import check_panoptic_map
+
+    if not isinstance(prediction, ObjectPrediction):
+        raise argument_error("prediction", "an ObjectPrediction (from predict_objects)",
+                             describe(prediction), type_error=True)
+    target = check_panoptic_map(to_numpy(target_panoptic, "target_panoptic"), "target_panoptic")
+    if target.ndim != 3 or target.shape[:2] != prediction.masks.shape[1:]:
+        raise argument_error("target_panoptic", f"an (H, W, 2) map of the prediction's size "
+                             f"{prediction.masks.shape[1:]}", target)
+    things = [int(t) for t in things]
+    is_stuff = ~np.isin(target[..., 0], things)
+    if not is_stuff.any():
+        raise argument_error("target_panoptic", "at least one stuff pixel", "things only")
+    _, nearest = ndimage.distance_transform_edt(~is_stuff, return_indices=True)
+    result = np.zeros(target.shape, dtype=np.int64)
+    result[..., 0] = target[..., 0][nearest[0], nearest[1]]
+    for k in np.argsort(prediction.scores, kind="mergesort"):
+        result[prediction.masks[k]] = (prediction.labels[k], k + 1)
+    return result

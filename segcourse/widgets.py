@@ -45,6 +45,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+try:
+    import matplotlib  # noqa: F401  (every frame is drawn with it)
+except ModuleNotFoundError as error:  # a plain install: name the extra
+    from segcourse._optional import missing_extra
+
+    raise missing_extra(error, __name__) from error
+
 from ._validation import (
     argument_error,
     check_instance_map,
@@ -84,6 +91,7 @@ __all__ = [
     "imbalance_demo",
     "small_objects_demo",
     "stray_blob_demo",
+    "object_threshold_demo",
     "DEMOS",
 ]
 
@@ -189,6 +197,12 @@ class Demo:
         screens); the player and the widget show them at the displayed width.
     caption : str, optional
         A sentence under the figure.
+    alt : str, optional
+        What the demo shows, in a few words, for readers who cannot see it
+        (a screen reader reads it first). Each frame's alt text in the book is
+        this, then the frame's panel titles, then the slider settings (see
+        :meth:`frame_alt`); without it, the caption stands in where a frame
+        has no panel titles.
 
     Examples
     --------
@@ -203,7 +217,7 @@ class Demo:
 
     def __init__(self, compute: Callable, plot: Callable, sliders: Sequence[Slider], *,
                  figsize=(6.8, 3.0), dpi=DISPLAY_DPI, scale=PNG_SCALE,
-                 caption: str | None = None):
+                 caption: str | None = None, alt: str | None = None):
         if not callable(compute):
             raise argument_error("compute", "a function", repr(compute), type_error=True)
         if not callable(plot):
@@ -232,6 +246,7 @@ class Demo:
         self.sliders = sliders
         self.figsize = (float(figsize[0]), float(figsize[1]))
         self.caption = caption
+        self.alt = alt
         self._figure = None
         self._update = None
 
@@ -333,7 +348,12 @@ class Demo:
         The image is shown at the figure's displayed width (its PNG has
         ``scale`` times as many pixels), and narrower when the output is.
         """
-        import ipywidgets as widgets
+        try:
+            import ipywidgets as widgets
+        except ModuleNotFoundError as error:
+            from segcourse._optional import missing_extra
+
+            raise missing_extra(error, "segcourse.widgets (the live demo)") from error
 
         image = widgets.Image(value=self.render(**self.initial_settings()), format="png",
                               width=str(self.display_width),
@@ -362,27 +382,60 @@ class Demo:
         """PNG bytes of every frame, in :meth:`settings` order, encoded small for the book."""
         return [_encode_png(self.pixels(**s), small=True) for s in self.settings()]
 
+    def frame_alt(self, **settings) -> str:
+        """The alt text of the frame for the given settings: what it shows, in words.
+
+        :attr:`alt` (what the demo shows), the titles and legend entries the
+        frame draws (its numbers included), and the slider settings; the
+        caption stands in for the titles when the frame has none.
+        """
+        self.figure(**settings)
+        return self._alt_text({**self.initial_settings(), **settings})
+
+    def _alt_text(self, settings) -> str:
+        panels = _figure_titles(self._figure)
+        parts = [self.alt.rstrip(". ")] if self.alt else []
+        if panels:
+            parts.append("Panels: " + "; ".join(panels))
+        elif self.caption:
+            parts.append(self.caption.rstrip(". "))
+        parts.append("Slider " + ", ".join(f"{s.text} = {_format(settings[s.name])}"
+                                           for s in self.sliders))
+        return ". ".join(parts) + "."
+
+    def _frames_and_alts(self):
+        frames, alts = [], []
+        for settings in self.settings():
+            frames.append(_encode_png(self.pixels(**settings), small=True))
+            alts.append(self._alt_text(settings))
+        return frames, alts
+
     def static_html(self) -> str:
         """A self-contained HTML player: all frames, switched by range inputs in the browser.
 
         Frames are shown ``display_width`` px wide (``max-width: 100%`` in a
         narrower column, keeping their aspect ratio).
         """
+        pngs, alts = self._frames_and_alts()
         frames = ["data:image/png;base64," + base64.b64encode(png).decode("ascii")
-                  for png in self.frames()]
+                  for png in pngs]
         uid = "segcourse-demo-" + uuid.uuid4().hex[:10]
         sizes = [len(list(s.values)) for s in self.sliders]
         start = [list(s.values).index(s.initial) for s in self.sliders]
         inputs = []
         for index, slider in enumerate(self.sliders):
             labels = [_format(v) for v in slider.values]
+            # A screen reader announces the label and the setting (aria-valuetext),
+            # not the position of the range input (0, 1, 2, ...).
+            shown = html.escape(labels[start[index]])
             inputs.append(
                 f'<label style="display:block;margin:0.2em 0">'
                 f'<span style="display:inline-block;min-width:10em">{html.escape(slider.text)}'
                 f'</span> <input type="range" min="0" max="{len(labels) - 1}" step="1" '
-                f'value="{start[index]}" data-slider="{index}" '
-                f'aria-label="{html.escape(slider.text)}" style="width:16em;vertical-align:middle">'
-                f' <output data-output="{index}">{html.escape(labels[start[index]])}</output>'
+                f'value="{start[index]}" data-slider="{index}" id="{uid}-slider-{index}" '
+                f'aria-label="{html.escape(slider.text)}" aria-valuetext="{shown}" '
+                f'style="width:16em;vertical-align:middle">'
+                f' <output data-output="{index}" for="{uid}-slider-{index}">{shown}</output>'
                 f"</label>")
         labels_json = json.dumps([[_format(v) for v in s.values] for s in self.sliders])
         first = int(np.ravel_multi_index(start, sizes))
@@ -392,13 +445,14 @@ class Demo:
             "(function(){"
             f"var root=document.getElementById('{uid}');"
             f"var frames={json.dumps(frames)};var sizes={json.dumps(sizes)};"
-            f"var labels={labels_json};"
+            f"var labels={labels_json};var alts={json.dumps(alts)};"
             "var inputs=root.querySelectorAll('input[data-slider]');"
             "var img=root.querySelector('img');"
             "function show(){var index=0;for(var i=0;i<inputs.length;i++){"
             "var k=parseInt(inputs[i].value,10);index=index*sizes[i]+k;"
-            "root.querySelector('output[data-output=\"'+i+'\"]').textContent=labels[i][k];}"
-            "img.src=frames[index];img.setAttribute('data-frame',index);}"
+            "root.querySelector('output[data-output=\"'+i+'\"]').textContent=labels[i][k];"
+            "inputs[i].setAttribute('aria-valuetext',labels[i][k]);}"
+            "img.src=frames[index];img.alt=alts[index];img.setAttribute('data-frame',index);}"
             "for(var i=0;i<inputs.length;i++){inputs[i].addEventListener('input',show);"
             "inputs[i].addEventListener('change',show);}"
             "})();"
@@ -406,7 +460,8 @@ class Demo:
         return (
             f'<div class="segcourse-demo" id="{uid}" data-frames="{len(frames)}">'
             + "".join(inputs)
-            + f'<img src="{frames[first]}" data-frame="{first}" alt="demo figure" '
+            + f'<img src="{frames[first]}" data-frame="{first}" '
+            f'alt="{html.escape(alts[first])}" '
             f'width="{self.display_width}" style="max-width:100%;height:auto">'
             + caption
             + f"<script>{script}</script></div>"
@@ -559,6 +614,45 @@ def rgba8(colours):
     return table
 
 
+def _figure_titles(fig) -> list[str]:
+    """The titles and legend entries a frame draws, in reading order, for its alt text.
+
+    Titles are the figure's own texts, the axes' titles and texts placed above
+    an axes (:func:`_panel_title`); numbers written inside pixel grids are left
+    out (a screen reader would read them one by one).
+    """
+    found = []
+
+    def add(text):
+        text = " ".join(str(text).split())
+        if text and text not in found:
+            found.append(text)
+
+    if fig is None:
+        return found
+    for text in fig.texts:
+        if text.get_visible():
+            add(text.get_text())
+    for ax in fig.axes:
+        for loc in ("left", "center", "right"):
+            add(ax.get_title(loc))
+        for text in ax.texts:
+            if (text.get_visible() and text.get_transform() == ax.transAxes
+                    and text.get_position()[1] >= 1):
+                add(text.get_text())
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is not None:
+            entries = [t.get_text() for t in legend.get_texts() if t.get_text()]
+            if entries:
+                add("legend: " + ", ".join(entries))
+    for legend in getattr(fig, "legends", []):
+        entries = [t.get_text() for t in legend.get_texts() if t.get_text()]
+        if entries:
+            add("legend: " + ", ".join(entries))
+    return found
+
+
 def _panel_title(ax, text):
     """A title drawn as plain text above the axes.
 
@@ -648,6 +742,9 @@ def threshold_demo(image=None, target=None):
     thresholds = list(range(40, 201, 10))
     return Demo(compute, plot, [Slider("threshold", thresholds, default=110,
                                        label="threshold")],
+                alt=("Thresholding the coins photograph: left, the mask of pixels brighter than "
+                     "the threshold (white); right, its errors against the true coins in the "
+                     "error colours"),
                 figsize=(6.8, 2.95),
                 caption="Right panel: blue, coin found; vermilion, background taken for coin; "
                         "yellow, coin missed; black, background correctly left out.")
@@ -769,6 +866,8 @@ def touching_objects_demo():
     # the discs together
     return Demo(lambda gap: touching_objects(gap), plot,
                 [Slider("gap", list(range(-4, 9)), default=4, label="gap (pixels)")],
+                alt=("Two discs moved together or apart: the instance map, the semantic mask and "
+                     "its connected components"),
                 figsize=(6.8, 1.55),
                 caption="The instance map keeps two objects at every gap; connected "
                         "components of the semantic mask count one region as soon as they "
@@ -831,6 +930,8 @@ def merging_coins_demo(instance_map=None):
     return Demo(lambda pixels: _grow(instance_map, nearest, pixels), plot,
                 [Slider("pixels", [0, 2, 3, 4, 5, 6, 8, 10, 12], default=0,
                         label="mask grown by (px)")],
+                alt=("The coins' mask grown by a few pixels, its connected components coloured, "
+                     "merged coins in white"),
                 figsize=(6.8, 2.1),
                 caption="A semantic mask a few pixels too generous joins neighbouring coins: "
                         "counting by connected components then undercounts. A merged "
@@ -1077,6 +1178,8 @@ def temperature_demo(logits=None, *, class_names=None, class_colours=None):
     temperatures = [0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0]
     return Demo(lambda temperature: temperature_scaling(logits, temperature), plot,
                 [Slider("temperature", temperatures, default=1.0, label="temperature T")],
+                alt=("The probability map of each class after softmax at temperature T, light for "
+                     "high probability, and the label map"),
                 figsize=(6.8, 1.75),
                 caption="softmax(logits / T): a low T pushes every probability towards 0 or "
                         "1, a high T towards 1/C; the label map (argmax) never changes.")
@@ -1138,6 +1241,8 @@ def probability_threshold_demo(probs=None, target=None):
     thresholds = [0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95]
     return Demo(lambda threshold: probability_threshold(probs, target, threshold), plot,
                 [Slider("threshold", thresholds, default=0.5, label="threshold")],
+                alt=("A probability map cut at a threshold: the predicted shapes and their errors "
+                     "against the truth in the error colours"),
                 figsize=(6.8, 2.6),
                 caption="Right panel: blue, shape found; vermilion, background taken for "
                         "shape; yellow, shape missed; black, background correctly left out. "
@@ -1340,6 +1445,9 @@ def imbalance_demo(*, fractions=None, errors=None, size=(200, 200)):
                 [Slider("foreground_fraction", fractions, default=0.1,
                         label="foreground fraction"),
                  Slider("error", errors, default=2, label="outline error (px)")],
+                alt=("Left, a disc predicted a few pixels off, its errors in the error colours; "
+                     "right, the scores against the foreground fraction, the current fraction "
+                     "marked"),
                 figsize=(6.8, 2.6),
                 caption="The predictor makes the same mistake at every size: its disc is "
                         "drawn a few pixels too far right and too large. Slide the fraction "
@@ -1398,6 +1506,8 @@ def small_objects_demo(*, radii=(2, 3, 5, 7, 10, 20, 30, 50), error=1, picture_s
         return update
 
     return Demo(compute, plot, [Slider("radius", radii, default=10, label="radius (px)")],
+                alt=(f"A disc of the chosen radius predicted {error} px too large, its errors in "
+                     "the error colours, and the scores against the radius"),
                 figsize=(6.8, 2.6),
                 caption=f"Every outline is {error} px too far out (the vermilion ring): a "
                         "thin ring around a large disc, most of a small one.")
@@ -1463,11 +1573,115 @@ def stray_blob_demo(*, distances=(2, 4, 8, 16, 32, 64), blob_sizes=(2, 3),
     return Demo(compute, plot,
                 [Slider("distance", distances, default=16, label="blob distance (px)"),
                  Slider("blob_size", list(blob_sizes), default=2, label="blob side (px)")],
+                alt=("A disc predicted exactly plus a small stray blob at some distance, and the "
+                     "overlap and boundary scores against that distance"),
                 figsize=(6.8, 3.5),
                 caption="The disc is predicted exactly; only the small vermilion blob is "
                         "wrong. Dice hardly moves; the Hausdorff distance grows with the "
                         "blob's distance; HD95 ignores the blob only while its outline is "
                         "under 5 % of the prediction's.")
+
+
+# -----------------------------------------------------------------------------
+# Chapter 05: object scores
+# -----------------------------------------------------------------------------
+
+def _match_legend(fig, box):
+    """A legend of the object outcomes (TP, FP, FN, target outline) in the figure box."""
+    from matplotlib.patches import Patch
+
+    handles = [Patch(facecolor=ERROR_COLOURS[name], edgecolor="0.4", linewidth=0.6, label=text)
+               for name, text in (("TP", "TP"), ("FP", "FP"), ("FN", "FN"))]
+    handles.append(Patch(facecolor="white", edgecolor="0.4", linewidth=0.6, label="true"))
+    ax = fig.add_axes(box)
+    ax.set_axis_off()
+    ax.legend(handles=handles, loc="center", ncol=4, frameon=False, handlelength=1.0,
+              handletextpad=0.4, columnspacing=0.8, borderaxespad=0.0)
+    return ax
+
+
+def object_threshold_demo(*, thresholds=None, seed=0, scene_seed=0):
+    """Chapter 05: raise the IoU threshold and watch matches turn into misses.
+
+    Left, the predicted objects of :func:`segcourse.scenarios.predict_objects`
+    on ``make_scene(scene_seed)`` at the chosen IoU threshold: true positives
+    outlined blue, false positives vermilion, missed targets filled yellow,
+    every target outlined white (:func:`segcourse.plotting.object_match_rgb`).
+    Right, precision, recall, TP / (TP + FP + FN) and COCO's AP against the
+    threshold (:func:`segcourse.scenarios.object_threshold_curves`), the
+    current one marked. Categories are not used.
+
+    Parameters
+    ----------
+    thresholds : sequence of float, optional
+        The slider's IoU thresholds (default COCO's 0.50, 0.55, ..., 0.95).
+    seed, scene_seed : int
+        Seeds of the prediction and of the scene.
+    """
+    from . import scenarios
+    from .data import make_scene
+    from .metrics import COCO_IOU_THRESHOLDS
+    from .plotting import object_match_rgb
+
+    thresholds = [round(float(t), 2) for t in (COCO_IOU_THRESHOLDS if thresholds is None
+                                                 else thresholds)]
+    scene = make_scene(seed=scene_seed)
+    prediction = scenarios.predict_objects(scene.instance, seed=seed,
+                                           instance_classes=scene.instance_classes)
+    curves = scenarios.object_threshold_curves(prediction, scene.instance, thresholds)
+    names = ["precision", "recall", "cell_ap", "ap"]
+    x = np.asarray(thresholds)
+
+    # ten settings: the matches and pictures of all of them, made once
+    results = {}
+    for index, threshold in enumerate(thresholds):
+        result = scenarios.object_matches(prediction, scene.instance, threshold)
+        result["index"], result["threshold"] = index, threshold
+        result["picture"] = rgba8(object_match_rgb(
+            prediction.masks, scene.instance, (result["pred_status"], result["target_status"]),
+            image=scene.image))
+        results[threshold] = result
+
+    def compute(iou_threshold):
+        return results[iou_threshold]
+
+    def picture(result):
+        return result["picture"]
+
+    def plot(result, fig):
+        picture_ax = fig.add_axes([0.005, 0.16, 0.47, 0.70])
+        shown = Picture(picture_ax, picture(result), frame=True)
+        picture_title = _panel_title(picture_ax, "")
+        legend_ax = _match_legend(fig, [0.0, 0.0, 0.48, 0.12])
+        ax, _, markers, vline = _curve_axes(
+            fig, [0.60, 0.42, 0.38, 0.44], x, curves, names, log_x=False,
+            xlabel="IoU threshold", ylabel="score", ylim=(0.0, 1.02))
+        ax.legend(loc="upper center", bbox_to_anchor=(0.45, -0.32), ncol=2, frameon=False,
+                  borderaxespad=0.0, handlelength=1.8, columnspacing=0.8, handletextpad=0.4)
+        plot_title = _panel_title(ax, "")
+
+        def update(result):
+            shown.set_data(picture(result))
+            _mark(markers, vline, x, curves, result["index"])
+            picture_title.set_text(f"IoU \u2265 {result['threshold']:.2f}: TP {result['tp']}, "
+                                   f"FP {result['fp']}, FN {result['fn']}")
+            index = result["index"]
+            plot_title.set_text(f"AP {curves['ap'][index]:.2f}, "
+                                f"TP/(TP+FP+FN) {curves['cell_ap'][index]:.2f}")
+
+        update(result)
+        _freeze_around(fig, ax, [0.50, 0.0, 1.0, 0.88])
+        _freeze(fig, [[0.0, 0.0, 0.49, 0.13]], [legend_ax])
+        return update
+
+    return Demo(compute, plot,
+                [Slider("iou_threshold", thresholds, default=0.5, label="IoU threshold")],
+                figsize=(6.8, 3.0),
+                caption="Eight true objects, nine predictions: one object missed, two "
+                        "merged, one split in two halves, one shifted, one eroded, a "
+                        "duplicate and a hallucinated object. Raise the threshold: matches "
+                        "whose IoU falls below it turn into a false positive and a missed "
+                        "target at once.")
 
 
 #: Every demo of the course, for ``make bench`` and the tests: name -> factory.
@@ -1480,4 +1694,5 @@ DEMOS = {
     "04 imbalance": imbalance_demo,
     "04 small objects": small_objects_demo,
     "04 stray blob": stray_blob_demo,
+    "05 object threshold": object_threshold_demo,
 }

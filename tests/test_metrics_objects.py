@@ -20,9 +20,11 @@ from segcourse.metrics import (
     COCO_RECALL_THRESHOLDS,
     MaskStackWarning,
     average_precision,
+    cell_average_precision,
     iou_matrix,
     match_instances,
     mean_average_precision,
+    ranked_detections,
 )
 
 
@@ -582,3 +584,107 @@ def test_ap_given_probabilities_says_threshold():
         mean_average_precision([{"masks": _two_squares(bool), "scores": np.ones(2)}],
                                [{"masks": probs}])
     assert "> 0`" not in str(error.value)
+
+
+# ---------------------------------------------------------------------------
+# The ranked table behind the precision-recall curve
+# ---------------------------------------------------------------------------
+
+def _ap_from_table(table):
+    """COCO's 101-point AP from the rows of ranked_detections, written out."""
+    points = np.linspace(0, 1, 101)
+    values = []
+    for r in points:
+        reached = np.flatnonzero(table["recall"] >= r)
+        values.append(table["interpolated_precision"][reached[0]] if reached.size else 0.0)
+    return float(np.mean(values))
+
+
+def test_ranked_detections_literal():
+    masks = _row_masks(8, [(0, 2)], [(2, 4)], [(4, 6)], [(6, 8)])
+    preds = [{"masks": masks[[3, 0, 1, 0]], "scores": np.array([0.6, 0.9, 0.8, 0.7])}]
+    targets = [{"masks": masks[[0, 1, 2]]}]
+    table = ranked_detections(preds, targets)
+    assert table["index"].tolist() == [1, 2, 3, 0]  # by score
+    assert table["true_positive"].tolist() == [True, True, False, False]  # 3: duplicate
+    assert table["target"].tolist() == [0, 1, -1, -1]
+    assert table["tp"].tolist() == [1, 2, 2, 2] and table["fp"].tolist() == [0, 0, 1, 2]
+    np.testing.assert_allclose(table["precision"], [1, 1, 2 / 3, 1 / 2])
+    np.testing.assert_allclose(table["recall"], [1 / 3, 2 / 3, 2 / 3, 2 / 3])
+    np.testing.assert_allclose(table["iou"][:2], [1, 1])
+    assert np.isnan(table["iou"][2:]).all()
+    assert table["num_targets"] == 3
+
+
+@pytest.mark.parametrize("seed", range(40))
+@pytest.mark.parametrize("threshold", [0.5, 0.75])
+def test_ranked_detections_give_the_average_precision(seed, threshold):
+    preds, targets, _ = _random_dataset(seed)
+    for category in sorted({int(x) for t in targets for x in t["labels"]}):
+        table = ranked_detections(preds, targets, iou_threshold=threshold, category=category)
+        expected = mean_average_precision(preds, targets, iou_thresholds=[threshold])
+        k = int(np.flatnonzero(expected["classes"] == category)[0])
+        assert _ap_from_table(table) == pytest.approx(expected["ap"][0, k], abs=1e-12)
+        assert table["num_targets"] == sum(int((t["labels"] == category).sum())
+                                           for t in targets)
+        assert np.all(np.diff(table["score"]) <= 0)
+        assert np.all(np.diff(table["interpolated_precision"]) <= 1e-15)
+
+
+def test_ranked_detections_edge_cases_and_errors():
+    masks = _row_masks(4, [(0, 2)], [(2, 4)])
+    empty = ranked_detections([{"masks": masks[:0], "scores": np.zeros(0)}], [{"masks": masks}])
+    assert len(empty["score"]) == 0 and empty["num_targets"] == 2
+    no_target = ranked_detections([{"masks": masks, "scores": [0.5, 0.4]}],
+                                  [{"masks": masks[:0]}])
+    assert np.isnan(no_target["recall"]).all() and no_target["fp"].tolist() == [1, 2]
+    labelled = ([{"masks": masks, "scores": [0.5, 0.4], "labels": [1, 2]}],
+                [{"masks": masks, "labels": [1, 1]}])
+    with pytest.raises(ValueError, match="category"):
+        ranked_detections(*labelled)
+    with pytest.raises(ValueError, match="category"):
+        ranked_detections([{"masks": masks, "scores": [0.5, 0.4]}], [{"masks": masks}],
+                          category=1)
+    with pytest.raises(TypeError, match="category"):
+        ranked_detections(*labelled, category=1.5)
+    with pytest.raises(ValueError, match="iou_threshold"):
+        ranked_detections(*labelled, category=1, iou_threshold=0)
+    table = ranked_detections(*labelled, category=1)
+    assert table["true_positive"].tolist() == [True] and table["num_targets"] == 2
+
+
+# ---------------------------------------------------------------------------
+# TP / (TP + FP + FN), the "AP" of cell segmentation
+# ---------------------------------------------------------------------------
+
+def test_cell_average_precision_counts_by_hand():
+    target = np.array([[1, 1, 1, 1, 0, 2, 2, 0, 3, 3]])
+    pred = np.array([[1, 1, 1, 0, 0, 2, 0, 0, 0, 0]])  # IoU 3/4 and 1/2; target 3 missed
+    assert cell_average_precision(pred, target) == pytest.approx(2 / 3)  # 2 / (2 + 0 + 1)
+    # at 0.6 pred 2 no longer matches: 1 TP, 1 FP, 2 FN
+    assert cell_average_precision(pred, target, iou_threshold=0.6) == pytest.approx(1 / 4)
+    values = cell_average_precision(pred, target, iou_threshold=[0.5, 0.6, 0.8])
+    np.testing.assert_allclose(values, [2 / 3, 1 / 4, 0.0])
+    assert cell_average_precision(target, target) == 1.0
+
+
+def test_cell_average_precision_differs_from_coco_ap():
+    # one good match and one confident false positive: COCO's AP rewards the ranking
+    target = np.array([[1, 1, 0, 0, 0, 0]])
+    pred = np.array([[1, 1, 0, 0, 2, 2]])
+    stack = pred == np.array([1, 2])[:, None, None]
+    coco = average_precision([{"masks": stack, "scores": [0.9, 0.1]}],
+                             [{"masks": (target == 1)[None]}])
+    assert coco == 1.0
+    assert cell_average_precision(pred, target) == pytest.approx(0.5)
+
+
+def test_cell_average_precision_empty_and_errors():
+    empty = np.zeros((2, 3), int)
+    assert math.isnan(cell_average_precision(empty, empty))
+    assert cell_average_precision(empty, empty, zero_division=1.0) == 1.0
+    assert cell_average_precision(empty, np.ones((2, 3), int)) == 0.0
+    with pytest.raises(ValueError, match="iou_threshold"):
+        cell_average_precision(empty, empty, iou_threshold=1.5)
+    with pytest.raises(ValueError, match="zero_division"):
+        cell_average_precision(empty, empty, zero_division=2)

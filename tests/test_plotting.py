@@ -442,7 +442,7 @@ from segcourse.labels import class_colors  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ["01_what_is_segmentation", "02_types_semantic_instance_panoptic", "03_model_output",
-            "04_pixel_scores"]
+            "04_pixel_scores", "05_object_scores"]
 
 
 @pytest.fixture
@@ -588,6 +588,8 @@ def cells_overflowed(ax):
     to_px = ax.transData
     overflowing = []
     for text in ax.texts:
+        if text.get_gid() == "segcourse-label":  # a label on an object, not a grid cell
+            continue
         col, row = text.get_position()
         (x0, y0), (x1, y1) = to_px.transform([(col - 0.5, row + 0.5), (col + 0.5, row - 0.5)])
         box = text.get_window_extent(renderer)
@@ -920,3 +922,112 @@ def test_show_surface_distances_writes_each_boundary_pixels_distance():
         plotting.show_surface_distances(pred, target, direction="both")
     with pytest.raises(ValueError, match="at most 40 x 40"):
         plotting.show_surface_distances(np.zeros((50, 50), bool), np.zeros((50, 50), bool))
+
+
+# --- chapter 05: object matches, IoU matrices, precision-recall curves ------------------------
+
+
+def _objects():
+    from segcourse.metrics import match_instances
+
+    target = np.zeros((10, 12), int)
+    target[1:5, 1:5] = 1    # found
+    target[6:9, 8:11] = 2   # missed
+    pred = np.zeros((10, 12), int)
+    pred[1:5, 2:6] = 1      # IoU 12/20
+    pred[6:8, 1:3] = 2      # false positive
+    return pred, target, match_instances(pred, target)
+
+
+def test_object_match_rgb_colours_each_outcome():
+    pred, target, matches = _objects()
+    rgb = plotting.object_match_rgb(pred, target, matches)
+    colours = plotting.ERROR_COLOURS
+    np.testing.assert_allclose(rgb[2, 5], colours["TP"])   # the found prediction's outline
+    np.testing.assert_allclose(rgb[6, 1], colours["FP"])   # the false one's
+    np.testing.assert_allclose(rgb[7, 9], 0.65 * np.array(colours["FN"]))  # missed: yellow fill
+    np.testing.assert_allclose(rgb[6, 10], 1.0)            # every target outlined white
+    np.testing.assert_allclose(rgb[0, 0], 0.0)             # background black without an image
+    grey = plotting.object_match_rgb(pred, target, matches, image=np.ones((10, 12)))
+    np.testing.assert_allclose(grey[0, 0], 0.6)             # the image dimmed
+    same = plotting.object_match_rgb(pred, target, (("TP", "FP"), ("TP", "FN")))
+    np.testing.assert_array_equal(same, rgb)
+    with pytest.raises(ValueError, match="matches"):
+        plotting.object_match_rgb(pred, target, (("TP", "XX"), ("TP", "FN")))
+    with pytest.raises(TypeError, match="matches"):
+        plotting.object_match_rgb(pred, target, ("TP",))
+    with pytest.raises(ValueError, match="image"):
+        plotting.object_match_rgb(pred, target, matches, image=np.ones((3, 3)))
+
+
+def test_show_matches_legend_counts_and_labels():
+    pred, target, matches = _objects()
+    ax = plotting.show_matches(pred, target, matches, labels=["0.9", "0.4"], title="t")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "TP: 1", "FP: 1", "FN: 1", "true outline"]
+    assert sorted(t.get_text() for t in ax.texts) == ["0.4", "0.9", "FN"]
+    assert ax.get_title() == "t"
+    assert plotting.show_matches(pred, target, matches, legend=None).get_legend() is None
+    quiet = plotting.show_matches(pred, target, matches, fn_label=None)
+    assert [t.get_text() for t in quiet.texts] == []
+    # labels that would cover each other (a duplicate on its original) are moved apart
+    twice = np.stack([target == 1, target == 1])
+    crowded = plotting.show_matches(twice, target, (("TP", "FP"), ("TP", "FN")),
+                                    labels=["a", "b"], fn_label=None)
+    (ax0, ay0), (ax1, ay1) = [t.get_position() for t in crowded.texts]
+    assert ay0 == ay1 and ax1 > ax0
+    with pytest.raises(ValueError, match="labels"):
+        plotting.show_matches(pred, target, matches, labels=["one"])
+    with pytest.raises(ValueError, match="legend"):
+        plotting.show_matches(pred, target, matches, legend="left")
+
+
+def test_show_iou_matrix_values_frames_and_names():
+    ious = np.array([[0.8, 0.0, 0.5], [0.1, 0.45, 0.0]])
+    ax = plotting.show_iou_matrix(ious, threshold=0.5, pred_names=["a", "b"])
+    assert [t.get_text() for t in ax.texts] == ["0.80", "0.00", "0.50", "0.10", "0.45", "0.00"]
+    framed = [p.get_xy() for p in ax.patches if isinstance(p, Rectangle)]
+    assert sorted(set(framed)) == [(-0.5, -0.5), (1.5, -0.5)]  # 0.8 and 0.5 (equal counts)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["a", "b"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["t0", "t1", "t2"]
+    assert ax.figure.axes[-1].get_ylabel() == "IoU"
+    for colour, text in zip(ax.get_images()[0].to_rgba(ious).reshape(-1, 4), ax.texts,
+                            strict=True):
+        assert plotting.contrast_ratio(colour[:3], mpl.colors.to_rgb(text.get_color())) >= 4.5
+    with pytest.raises(ValueError, match="ious"):
+        plotting.show_iou_matrix([[1.5]])
+    with pytest.raises(ValueError, match="target_names"):
+        plotting.show_iou_matrix(ious, target_names=["x"])
+
+
+def test_show_pr_curve_draws_precision_envelope_and_samples():
+    recall = np.array([0.25, 0.5, 0.5, 0.75])
+    precision = np.array([1.0, 1.0, 2 / 3, 0.75])
+    ax = plotting.show_pr_curve(recall, precision, samples=True)
+    lines = {line.get_label(): line for line in ax.get_lines()
+             if not line.get_label().startswith("_")}
+    assert set(lines) == {"precision", "envelope", "101 samples"}
+    drawn = [line for line in ax.get_lines() if line.get_label().startswith("_")]
+    # the line starts at recall 0; one marker per detection, none at the start
+    np.testing.assert_allclose(drawn[0].get_xdata(), [0, 0.25, 0.5, 0.5, 0.75])
+    np.testing.assert_allclose(drawn[1].get_xdata(), recall)
+    assert drawn[1].get_marker() == "o" and drawn[0].get_marker() in ("None", None, "")
+    samples = lines["101 samples"].get_ydata()
+    assert len(samples) == 101
+    # the samples average to COCO's AP of these detections
+    from segcourse.metrics import COCO_RECALL_THRESHOLDS
+
+    smooth = np.maximum.accumulate(precision[::-1])[::-1]
+    index = np.searchsorted(recall, COCO_RECALL_THRESHOLDS, side="left")
+    expected = np.where(index < 4, smooth[np.minimum(index, 3)], 0.0)
+    np.testing.assert_allclose(samples, expected)
+    assert ax.get_xlabel() == "recall" and ax.get_ylabel() == "precision"
+    bare = plotting.show_pr_curve(recall, precision, envelope=False, label="AP50")
+    assert [line.get_label() for line in bare.get_lines()
+            if not line.get_label().startswith("_")] == ["AP50"]
+    with pytest.raises(ValueError, match="recall"):
+        plotting.show_pr_curve([0.5, 0.25], [1.0, 1.0])
+    with pytest.raises(ValueError, match="precision"):
+        plotting.show_pr_curve([0.5], [1.0, 1.0])
+    with pytest.raises(ValueError, match="precision"):
+        plotting.show_pr_curve([0.5], [1.5])

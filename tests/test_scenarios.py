@@ -257,3 +257,144 @@ def test_many_small_objects():
         scenarios.many_small_objects(found_small=9)
     with pytest.raises(ValueError, match="`size`"):
         scenarios.many_small_objects(size=(20, 40))
+
+
+# --- chapter 05: object predictions with known mistakes ---------------------------------------
+
+
+@pytest.fixture(scope="module")
+def scene():
+    from segcourse.data import make_scene
+
+    return make_scene(seed=0)
+
+
+def test_predict_objects_makes_each_mistake_once(scene):
+    prediction = scenarios.predict_objects(scene.instance, instance_classes=scene.instance_classes)
+    kinds = list(prediction.kinds)
+    assert kinds.count("split") == 2
+    for kind in ("merged", "shifted", "eroded", "duplicate", "hallucinated"):
+        assert kinds.count(kind) == 1
+    ids = list(prediction.target_ids)
+    # the missed object is the smallest and no prediction comes from it
+    areas = {i: int((scene.instance == i).sum()) for i in ids}
+    assert prediction.missed == (min(ids, key=lambda i: areas[i]),)
+    assert all(prediction.missed[0] not in s for s in prediction.sources)
+    # every object but the missed one is the source of some prediction
+    used = {i for s in prediction.sources for i in s}
+    assert used == set(ids) - set(prediction.missed)
+    # the merge joins two objects and covers both
+    merged = prediction.masks[kinds.index("merged")]
+    a, b = prediction.sources[kinds.index("merged")]
+    assert merged[scene.instance == a].all() and merged[scene.instance == b].all()
+    # the halves of the split object do not touch it beyond it and each is under half
+    halves = [prediction.masks[k] for k, kind in enumerate(kinds) if kind == "split"]
+    whole = scene.instance == prediction.sources[kinds.index("split")][0]
+    assert not (halves[0] & halves[1]).any()
+    assert all((h <= whole).all() and h.sum() < whole.sum() / 2 for h in halves)
+    # the hallucination lies on the background only
+    assert not (prediction.masks[kinds.index("hallucinated")] & (scene.instance > 0)).any()
+    # labels follow the source objects
+    for label, sources in zip(prediction.labels, prediction.sources, strict=True):
+        if sources:
+            assert label == scene.instance_classes[sources[0]]
+    # scores: all different, two decimals, inside the kind's range (or nudged next to it)
+    assert len(set(prediction.scores.tolist())) == len(prediction)
+    assert np.allclose(prediction.scores, np.round(prediction.scores, 2))
+    assert ((prediction.scores > 0) & (prediction.scores < 1)).all()
+
+
+def test_predict_objects_outcomes_at_iou_one_half(scene):
+    prediction = scenarios.predict_objects(scene.instance, instance_classes=scene.instance_classes)
+    result = scenarios.object_matches(prediction, scene.instance, 0.5)
+    status = dict(zip(range(len(prediction)), result["pred_status"], strict=True))
+    for k, kind in enumerate(prediction.kinds):
+        if kind in ("split", "duplicate", "hallucinated"):
+            assert status[k] == "FP", kind
+        if kind in ("good", "shifted", "eroded"):
+            assert status[k] == "TP", kind
+    ids = list(prediction.target_ids)
+    assert result["target_status"][ids.index(prediction.missed[0])] == "FN"
+    assert result["tp"] + result["fn"] == len(ids)
+    assert result["tp"] + result["fp"] == len(prediction)
+    assert result["cell_ap"] == result["tp"] / (result["tp"] + result["fp"] + result["fn"])
+    # the same numbers from the library's own matching
+    matches = metrics.match_instances(prediction.masks, scene.instance, scores=prediction.scores)
+    assert (matches.num_true_positives, matches.num_false_positives,
+            matches.num_false_negatives) == (result["tp"], result["fp"], result["fn"])
+
+
+def test_predict_objects_is_seeded_and_honours_errors(scene):
+    first = scenarios.predict_objects(scene.instance, seed=3)
+    again = scenarios.predict_objects(scene.instance, seed=3)
+    assert np.array_equal(first.masks, again.masks)
+    assert np.array_equal(first.scores, again.scores)
+    clean = scenarios.predict_objects(scene.instance, errors=())
+    assert set(clean.kinds) == {"good"} and clean.missed == ()
+    assert len(clean) == len(clean.target_ids)
+    assert scenarios.object_matches(clean, scene.instance, 0.5)["fn"] == 0
+    assert (clean.labels == 1).all()  # no instance_classes: one category
+    only = scenarios.predict_objects(scene.instance, errors=("missed", "hallucinated"))
+    assert sorted(set(only.kinds)) == ["good", "hallucinated"]
+    painted = first.instance_map()
+    assert painted.shape == scene.instance.shape and painted.max() <= len(first)
+    stack = first.as_dict()
+    assert set(stack) == {"masks", "scores", "labels"}
+
+
+def test_predict_objects_rejects_bad_input(scene):
+    with pytest.raises(ValueError, match="errors"):
+        scenarios.predict_objects(scene.instance, errors=("lost",))
+    with pytest.raises(TypeError, match="errors"):
+        scenarios.predict_objects(scene.instance, errors="missed")
+    small = np.array([[1, 1, 0, 2, 2]])
+    with pytest.raises(ValueError, match="need"):
+        scenarios.predict_objects(small, errors=("merged", "split"))
+    with pytest.raises(ValueError, match="instance_map"):
+        scenarios.predict_objects(np.zeros((2, 3, 4), int))
+    with pytest.raises(ValueError, match="instance_classes"):
+        scenarios.predict_objects(small, errors=(), instance_classes={1: 3})
+    with pytest.raises(ValueError, match="shift"):
+        scenarios.predict_objects(scene.instance, shift=0)
+    with pytest.raises(TypeError, match="prediction"):
+        scenarios.object_matches(small, small, 0.5)
+
+
+def test_object_threshold_curves_agree_with_the_metrics(scene):
+    prediction = scenarios.predict_objects(scene.instance, instance_classes=scene.instance_classes)
+    curves = scenarios.object_threshold_curves(prediction, scene.instance)
+    assert len(curves["threshold"]) == 10
+    assert np.all(np.diff(curves["tp"]) <= 0)  # a stricter threshold never adds matches
+    assert np.array_equal(curves["tp"] + curves["fn"], np.full(10, len(prediction.target_ids)))
+    ids = np.array(prediction.target_ids)
+    stack = scene.instance == ids[:, None, None]
+    for k, threshold in enumerate(curves["threshold"]):
+        expected = metrics.average_precision(
+            [{"masks": prediction.masks, "scores": prediction.scores}], [{"masks": stack}],
+            iou_threshold=threshold)
+        assert curves["ap"][k] == pytest.approx(expected)
+        assert curves["cell_ap"][k] == pytest.approx(metrics.cell_average_precision(
+            prediction.masks, scene.instance, iou_threshold=threshold))
+    with pytest.raises(ValueError, match="thresholds"):
+        scenarios.object_threshold_curves(prediction, scene.instance, [0.7, 0.5])
+
+
+def test_panoptic_prediction_keeps_stuff_and_paints_objects(scene):
+    prediction = scenarios.predict_objects(scene.instance, instance_classes=scene.instance_classes)
+    predicted = scenarios.panoptic_prediction(prediction, scene.panoptic, things=scene.things)
+    assert predicted.shape == scene.panoptic.shape
+    stuff = np.isin(scene.semantic, scene.stuff) & ~prediction.masks.any(axis=0)
+    assert np.array_equal(predicted[..., 0][stuff], scene.semantic[stuff])
+    assert np.isin(predicted[..., 0], scene.stuff + scene.things).all()
+    top = prediction.instance_map()
+    painted = top > 0
+    assert np.array_equal(predicted[..., 1][painted], top[painted])
+    assert np.array_equal(predicted[..., 0][painted], prediction.labels[top[painted] - 1])
+    assert (predicted[..., 1][~painted] == 0).all()
+    result = metrics.panoptic_quality(predicted, scene.panoptic, things=scene.things,
+                                      stuff=scene.stuff)
+    assert 0 < result["pq"] < 1
+    with pytest.raises(ValueError, match="target_panoptic"):
+        scenarios.panoptic_prediction(prediction, scene.panoptic[:10], things=scene.things)
+    with pytest.raises(TypeError, match="prediction"):
+        scenarios.panoptic_prediction(scene.instance, scene.panoptic, things=scene.things)

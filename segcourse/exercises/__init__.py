@@ -17,6 +17,9 @@ replace, instead of an error, so a learner copy runs top to bottom.
   :func:`check_one_hot_with_ignore`.
 - Chapter 04 (:mod:`segcourse.exercises.ch04`): :func:`check_dice_from_confusion`,
   :func:`check_balanced_accuracy`, :func:`check_macro_dice`, :func:`check_hd95`.
+- Chapter 05 (:mod:`segcourse.exercises.ch05`): :func:`check_object_iou`,
+  :func:`check_match_counts`, :func:`check_ap_from_ranked`,
+  :func:`check_panoptic_quality`.
 
 Every ``check_*`` is importable from here: ``exercises.check_box_from_mask``.
 
@@ -49,6 +52,12 @@ from .ch04 import (
     check_hd95,
     check_macro_dice,
 )
+from .ch05 import (
+    check_ap_from_ranked,
+    check_match_counts,
+    check_object_iou,
+    check_panoptic_quality,
+)
 
 __all__ = [
     "CheckResult",
@@ -67,4 +76,8 @@ __all__ = [
     "check_balanced_accuracy",
     "check_macro_dice",
     "check_hd95",
+    "check_object_iou",
+    "check_match_counts",
+    "check_ap_from_ranked",
+    "check_panoptic_quality",
 ]

@@ -43,9 +43,11 @@ from segcourse.metrics.objects import (
     COCO_RECALL_THRESHOLDS,
     InstanceMatches,
     average_precision,
+    cell_average_precision,
     iou_matrix,
     match_instances,
     mean_average_precision,
+    ranked_detections,
 )
 from segcourse.metrics.panoptic import panoptic_quality
 from segcourse.metrics.pixel import (
@@ -88,6 +90,8 @@ __all__ = [
     "match_instances",
     "average_precision",
     "mean_average_precision",
+    "ranked_detections",
+    "cell_average_precision",
     "COCO_IOU_THRESHOLDS",
     "COCO_RECALL_THRESHOLDS",
     "panoptic_quality",

@@ -52,6 +52,8 @@ __all__ = [
     "match_instances",
     "average_precision",
     "mean_average_precision",
+    "ranked_detections",
+    "cell_average_precision",
     "COCO_IOU_THRESHOLDS",
     "COCO_RECALL_THRESHOLDS",
 ]
@@ -768,3 +770,206 @@ def average_precision(preds, targets, *, iou_threshold=0.5, max_detections=100):
     result = mean_average_precision(preds, targets, iou_thresholds=[iou_threshold],
                                     max_detections=max_detections)
     return result["map"]
+
+
+def ranked_detections(preds, targets, *, iou_threshold=0.5, category=None, max_detections=100):
+    r"""The table behind a precision-recall curve: every detection, ranked by score.
+
+    Within each image, COCO's greedy matching (:func:`match_instances`)
+    decides which predictions are true positives at ``iou_threshold``; the
+    detections of all images are then sorted by score (highest first, ties in
+    image order) and counted cumulatively:
+
+    .. math:: \mathrm{precision}_i = \frac{\mathrm{TP}_i}{\mathrm{TP}_i + \mathrm{FP}_i},
+              \qquad \mathrm{recall}_i = \frac{\mathrm{TP}_i}{N},
+              \qquad \tilde p_i = \max_{j \ge i} \mathrm{precision}_j
+
+    where :math:`\mathrm{TP}_i, \mathrm{FP}_i` count the true and false
+    positives among the first :math:`i` detections and :math:`N` the target
+    instances. :func:`average_precision` samples :math:`\tilde p` (the
+    monotone envelope) at 101 recall points; this function shows the rows it
+    samples from.
+
+    Parameters
+    ----------
+    preds, targets : list of dict
+        As in :func:`mean_average_precision` (one dict per image, ``"masks"``
+        stacks ``(K, H, W)``, ``"scores"``, optional ``"labels"``).
+    iou_threshold : float, default 0.5
+        In (0, 1]; an IoU equal to the threshold matches.
+    category : int, optional
+        The category to rank when the dicts have ``"labels"``; required then,
+        and must not be given without labels.
+    max_detections : int, default 100
+        Predictions kept per image (the highest scores), as COCO.
+
+    Returns
+    -------
+    dict of numpy.ndarray, one entry per detection (length D), best score first
+        - ``"image"``, ``"index"``: the image and the prediction's index in it.
+        - ``"score"``: float64 confidence.
+        - ``"true_positive"``: bool.
+        - ``"target"``: index of the matched target instance in its image, -1
+          for a false positive; ``"iou"``: its IoU (NaN for a false positive).
+        - ``"tp"``, ``"fp"``: cumulative counts (int64).
+        - ``"precision"``, ``"recall"``, ``"interpolated_precision"``: float64.
+        - ``"num_targets"``: the number :math:`N` of target instances (an int).
+
+    Raises
+    ------
+    ValueError
+        As :func:`mean_average_precision`; ``category`` missing with labels,
+        given without them, or not an integer.
+
+    Notes
+    -----
+    With no target instance, recall is NaN (0/0) for every row. A target
+    counted in ``"num_targets"`` but never matched keeps the recall below 1.
+
+    References
+    ----------
+    .. [1] M. Everingham et al., "The PASCAL Visual Object Classes (VOC)
+       challenge", IJCV 88, 2010.
+    .. [2] T.-Y. Lin et al., "Microsoft COCO: Common Objects in Context", ECCV 2014.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> masks = np.eye(4, dtype=bool).reshape(4, 2, 2)  # four one-pixel objects
+    >>> preds = [{"masks": masks[[0, 1, 3]], "scores": np.array([0.9, 0.8, 0.7])}]
+    >>> table = ranked_detections(preds, [{"masks": masks[[0, 3]]}])
+    >>> table["true_positive"], table["tp"], table["fp"]
+    (array([ True, False,  True]), array([1, 1, 2]), array([0, 1, 1]))
+    >>> table["precision"].round(3), table["recall"]
+    (array([1.   , 0.5  , 0.667]), array([0.5, 0.5, 1. ]))
+    >>> table["interpolated_precision"].round(3)
+    array([1.   , 0.667, 0.667])
+    """
+    iou_threshold = check_number(iou_threshold, "iou_threshold", low=0, high=1, low_open=True)
+    max_detections = check_positive_int(max_detections, "max_detections")
+    images = _parse_images(preds, targets)
+    with_labels = any("labels" in d for d in _as_image_list(preds, "preds"))
+    if with_labels and category is None:
+        raise argument_error("category", "the category to rank (the dicts have 'labels')",
+                             "None")
+    if not with_labels and category is not None:
+        raise argument_error("category", "None (the dicts have no 'labels': one category)",
+                             describe(category))
+    if category is not None:
+        if isinstance(category, bool) or not isinstance(category, (int, np.integer)):
+            raise argument_error("category", "an integer category", describe(category),
+                                 type_error=True)
+        category = int(category)
+    else:
+        category = 0
+    columns = {"image": [], "index": [], "score": [], "true_positive": [], "target": [],
+               "iou": []}
+    num_targets = 0
+    threshold = np.array([iou_threshold])
+    for image, (pred_masks, scores, pred_labels, target_masks, target_labels) in enumerate(
+            images):
+        pred_index = np.flatnonzero(pred_labels == category)
+        target_index = np.flatnonzero(target_labels == category)
+        num_targets += len(target_index)
+        order = pred_index[np.argsort(-scores[pred_index], kind="mergesort")][:max_detections]
+        ious = _pair_ious(pred_masks[order], target_masks[target_index])
+        match = _greedy(ious, np.arange(len(order)), threshold)[0]
+        matched = match >= 0
+        columns["image"].append(np.full(len(order), image, dtype=np.int64))
+        columns["index"].append(order.astype(np.int64))
+        columns["score"].append(scores[order])
+        columns["true_positive"].append(matched)
+        columns["target"].append(np.where(matched, target_index[np.maximum(match, 0)]
+                                          if len(target_index) else -1, -1).astype(np.int64))
+        columns["iou"].append(np.where(matched, ious[np.arange(len(order)), np.maximum(match, 0)]
+                                       if len(target_index) else np.nan, np.nan))
+    table = {name: np.concatenate(values) if values else np.zeros(0)
+             for name, values in columns.items()}
+    rank = np.argsort(-table["score"], kind="mergesort")
+    table = {name: values[rank] for name, values in table.items()}
+    table["true_positive"] = table["true_positive"].astype(bool)
+    for name in ("image", "index", "target"):
+        table[name] = table[name].astype(np.int64)
+    table["tp"] = np.cumsum(table["true_positive"]).astype(np.int64)
+    table["fp"] = np.cumsum(~table["true_positive"]).astype(np.int64)
+    ranks = np.arange(1, len(rank) + 1)
+    table["precision"] = table["tp"] / np.maximum(ranks, 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        table["recall"] = table["tp"] / num_targets if num_targets else np.full(len(rank),
+                                                                                np.nan)
+    table["interpolated_precision"] = np.maximum.accumulate(
+        table["precision"][::-1])[::-1] if len(rank) else np.zeros(0)
+    table["num_targets"] = int(num_targets)
+    return table
+
+
+def cell_average_precision(pred, target, *, iou_threshold=0.5, zero_division=np.nan):
+    r"""The "average precision" of cell-segmentation papers: TP / (TP + FP + FN).
+
+    Instances are matched one to one at ``iou_threshold`` (the matching of
+    largest total IoU, :func:`match_instances` with ``method='hungarian'``);
+    then
+
+    .. math:: \mathrm{AP}_t = \frac{\mathrm{TP}_t}{\mathrm{TP}_t + \mathrm{FP}_t + \mathrm{FN}_t}
+
+    This is the score of the 2018 Data Science Bowl and of the nucleus and
+    cell segmentation papers that followed it (StarDist, Cellpose), which
+    call it average precision; it has no ranking and no scores, and it is not
+    COCO's AP (:func:`average_precision`), which averages precision over
+    recall levels. It is the fraction of all objects, predicted or true,
+    that are matched (also called the critical success index).
+
+    Parameters
+    ----------
+    pred, target : array_like or torch.Tensor
+        Integer instance maps ``(H, W)`` / ``(D, H, W)`` or boolean stacks
+        (see :func:`iou_matrix`).
+    iou_threshold : float or sequence of float, default 0.5
+        In (0, 1]. A sequence gives one value per threshold (the Data Science
+        Bowl averaged them over 0.5, 0.55, ..., 0.95).
+    zero_division : float, default NaN
+        The value when there is no object at all (TP + FP + FN = 0).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        A float for one threshold, a float64 array for a sequence.
+
+    Raises
+    ------
+    ValueError
+        A threshold outside (0, 1]; shapes that differ (as :func:`iou_matrix`).
+
+    References
+    ----------
+    .. [1] J. C. Caicedo et al., "Nucleus segmentation across imaging
+       experiments: the 2018 Data Science Bowl", Nature Methods 16, 2019.
+    .. [2] U. Schmidt et al., "Cell detection with star-convex polygons",
+       MICCAI 2018.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> target = np.array([[1, 1, 0, 2, 2, 0]])
+    >>> pred = np.array([[1, 1, 0, 2, 0, 3]])  # two matches at 0.5, one false positive
+    >>> cell_average_precision(pred, target)  # 2 / (2 + 1 + 0)
+    0.6666666666666666
+    >>> cell_average_precision(pred, target, iou_threshold=[0.5, 0.75])  # 2/3, 1/(1+2+1)
+    array([0.66666667, 0.25      ])
+    """
+    from segcourse.metrics._common import check_zero_division
+
+    zero_division = check_zero_division(zero_division)
+    scalar = np.ndim(iou_threshold) == 0
+    thresholds = _check_thresholds(iou_threshold)
+    ious = iou_matrix(pred, target)
+    num_pred, num_target = ious.shape
+    values = []
+    for t in thresholds:
+        gain = np.where(ious >= t, ious, 0.0)
+        rows, cols = linear_sum_assignment(gain, maximize=True)
+        tp = int(np.count_nonzero(ious[rows, cols] >= t))
+        total = num_pred + num_target - tp  # TP + FP + FN
+        values.append(tp / total if total else zero_division)
+    values = np.array(values, dtype=np.float64)
+    return float(values[0]) if scalar else values
