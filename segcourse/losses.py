@@ -44,6 +44,15 @@ boundary loss), :func:`boundary_loss_weights` (the region-to-boundary
 schedule of Kervadec et al.) and :func:`loss_gradient` (the gradient of any
 loss with respect to the logits, for the chapter's gradient pictures).
 
+For the pictures and demos of chapter 06: :func:`target_probability` (the
+:math:`p_t` of every pixel), :func:`loss_map` (the loss of every pixel),
+:func:`gradient_map` (the gradient with respect to one channel's logit at
+every pixel), :func:`loss_share_by_difficulty` and :func:`loss_share_by_class`
+(how the total loss splits between easy and hard pixels, or between
+classes), :func:`focal_curves` (the focal loss against :math:`p_t` for
+several :math:`\gamma`) and :func:`tversky_thresholds` (the mask a Tversky
+index prefers among the thresholds of a probability map).
+
 An empty batch (``N = 0``) gives what torch's losses give on empty input:
 NaN for ``reduction="mean"`` (a mean over nothing), 0 for ``"sum"`` and an
 empty tensor for ``"none"``, for every loss and module here.
@@ -87,6 +96,13 @@ __all__ = [
     "boundary_loss",
     "boundary_loss_weights",
     "loss_gradient",
+    "target_probability",
+    "loss_map",
+    "gradient_map",
+    "loss_share_by_difficulty",
+    "loss_share_by_class",
+    "focal_curves",
+    "tversky_thresholds",
     "CrossEntropyLoss",
     "FocalLoss",
     "BinaryFocalLoss",
@@ -1420,6 +1436,476 @@ def loss_gradient(loss, logits, target, **options):
             value = value.sum()
         (gradient,) = torch.autograd.grad(value, leaf)
     return gradient
+
+
+# --------------------------------------------------------------------------
+# Maps, shares and curves, for the chapter's pictures and demos
+# --------------------------------------------------------------------------
+
+
+def target_probability(logits, target, *, ignore_index=-100):
+    r"""The probability :math:`p_t` that the model gives each pixel's true class.
+
+    .. math::
+
+        p_t = \begin{cases} \operatorname{softmax}(z)_{y} & C \ge 2 \\
+                            \sigma(z)\ \text{if}\ y = 1,\ 1 - \sigma(z)\ \text{if}\ y = 0
+                            & C = 1 \end{cases}
+
+    computed as ``exp(log_softmax)`` (``exp(logsigmoid)`` of the signed logit
+    for one channel), so it stays exact for logits of ``+-1e4``. The focal
+    loss sorts pixels by it: "easy" pixels have :math:`p_t` near 1.
+
+    Parameters
+    ----------
+    logits : torch.Tensor
+        Raw scores of shape ``(N, C, ...)``, any float dtype (float16 and
+        bfloat16 are computed in float32).
+    target : torch.Tensor
+        Integer class indices of shape ``(N, ...)`` (for one channel: 0 or 1).
+    ignore_index : int or None, default -100
+        Pixels with this target value get NaN: they have no true class.
+
+    Returns
+    -------
+    torch.Tensor
+        :math:`p_t` of shape ``(N, ...)``, detached, in the compute dtype
+        (float32 for float16 or bfloat16 logits).
+
+    Raises
+    ------
+    TypeError, ValueError
+        For logits that are not a float tensor of shape ``(N, C, ...)``, or a
+        target that is not class indices of shape ``(N, ...)`` (the message
+        names the argument).
+
+    Examples
+    --------
+    >>> import torch
+    >>> logits = torch.tensor([[[2.0, 0.0], [0.0, 0.0]]])  # N=1, C=2, 2 pixels
+    >>> target_probability(logits, torch.tensor([[0, 1]]))
+    tensor([[0.8808, 0.5000]])
+    """
+    ignore_index = _check_ignore_index(ignore_index)
+    logits = _check_logits(logits)
+    if logits.shape[1] == 1:
+        target, ignored = _check_target(target, logits, ignore_index, num_classes=2)
+    else:
+        target, ignored = _check_target(target, logits, ignore_index)
+    logits = _upcast(logits.detach())
+    valid, safe_target = _valid_mask(target, ignore_index, ignored)
+    if logits.shape[1] == 1:
+        sign = 2.0 * safe_target.to(logits.dtype) - 1.0
+        probability = torch.exp(F.logsigmoid(logits[:, 0] * sign))
+    else:
+        log_probs = torch.log_softmax(logits, dim=1)
+        probability = torch.exp(log_probs.gather(1, safe_target.unsqueeze(1)).squeeze(1))
+    if valid is not None:
+        probability = probability.masked_fill(~valid, math.nan)
+    return probability
+
+
+def _check_loss_callable(loss, options):
+    if isinstance(loss, nn.Module) or not callable(loss):
+        raise argument_error("loss", "a loss function of this module, such as cross_entropy "
+                             "(a module keeps its own reduction: pass its functional form)",
+                             type(loss).__name__, type_error=True)
+    if "reduction" in options:
+        raise argument_error("reduction", "left out: the map sets it itself",
+                             repr(options["reduction"]))
+
+
+def loss_map(loss, logits, target, **options):
+    r"""The loss of every pixel: ``loss(logits, target, reduction="none")``, one value per pixel.
+
+    For cross entropy :math:`\ell_i = -w_{y_i} \log p_{i y_i}` (with label
+    smoothing, its smoothed form), for the focal loss
+    :math:`\ell_i = -\alpha_{y_i} (1 - p_{i y_i})^\gamma \log p_{i y_i}`;
+    for the boundary loss, whose ``"none"`` form is ``(N, K, ...)`` (one
+    product :math:`\phi_c(q)\, p_c(q)` per class), the sum over the classes
+    counted. Ignored pixels are 0, as in the losses.
+
+    Parameters
+    ----------
+    loss : callable
+        A functional loss of this module that takes ``reduction=``:
+        :func:`cross_entropy`, :func:`focal_loss`, :func:`binary_focal_loss`
+        or :func:`boundary_loss` (whose second argument is the distance maps).
+    logits : torch.Tensor
+        Raw scores of shape ``(N, C, ...)``.
+    target : torch.Tensor
+        What ``loss`` takes as its second argument.
+    **options
+        Keyword options of ``loss`` (``weight=``, ``gamma=``, ...), but not
+        ``reduction``, which this sets.
+
+    Returns
+    -------
+    torch.Tensor
+        Shape ``(N, ...)``, detached; the dtype the loss returns.
+
+    Raises
+    ------
+    TypeError
+        If ``loss`` is not a function (a module keeps its own reduction).
+    ValueError
+        If ``reduction`` is passed, or if ``loss`` has no loss per pixel:
+        :func:`dice_loss` and :func:`tversky_loss` divide sums over the whole
+        image, so a pixel has a gradient (:func:`gradient_map`) but no loss
+        of its own.
+
+    Examples
+    --------
+    >>> import torch
+    >>> logits = torch.tensor([[[2.0, 0.0], [0.0, 0.0]]])
+    >>> loss_map(cross_entropy, logits, torch.tensor([[0, 1]]))  # -log(0.8808), -log(0.5)
+    tensor([[0.1269, 0.6931]])
+    """
+    _check_loss_callable(loss, options)
+    with torch.no_grad():
+        value = loss(logits, target, reduction="none", **options)
+    if isinstance(logits, torch.Tensor) and logits.ndim >= 2:
+        pixels = (logits.shape[0], *logits.shape[2:])
+        if tuple(value.shape) == pixels:
+            return value.detach()
+        if value.ndim == logits.ndim and tuple(value.shape[2:]) == tuple(logits.shape[2:]) and (
+                value.shape[0] == logits.shape[0]) and logits.ndim > 2:
+            return value.detach().sum(dim=1)  # the boundary loss: one product per class
+    name = getattr(loss, "__name__", type(loss).__name__)
+    raise argument_error("loss", "a loss with one value per pixel (cross_entropy, focal_loss, "
+                         "binary_focal_loss, boundary_loss); Dice and Tversky divide sums over "
+                         "the image, so use gradient_map for them",
+                         f"{name}, whose reduction='none' has shape {tuple(value.shape)}")
+
+
+def gradient_map(loss, logits, target, *, channel=-1, **options):
+    r"""The gradient of a loss with respect to one channel's logit, at every pixel.
+
+    :math:`\partial L / \partial z_{n, c, \ldots}` for the channel ``c`` =
+    ``channel``, by autograd (:func:`loss_gradient`). Gradient descent moves
+    each logit against it: a negative value raises the logit (more of that
+    class), a positive value lowers it. For a two-channel softmax the
+    gradients of the two channels are opposite (they sum to 0 over the
+    channels, for any loss of the softmax probabilities), so the map of the
+    foreground channel 1 holds everything; for cross entropy with
+    ``reduction="sum"`` it is :math:`p_1 - [y = 1]`.
+
+    Parameters
+    ----------
+    loss : callable
+        Any loss of this module, a function or a module.
+    logits : torch.Tensor
+        Raw scores of shape ``(N, C, ...)``; not modified.
+    target : torch.Tensor
+        What ``loss`` takes as its second argument.
+    channel : int, default -1
+        The channel whose logit the map shows; the default, the last, is the
+        foreground of a binary output (channel 1 of two, or the one channel).
+    **options
+        Keyword options of ``loss``; ``reduction="mean"`` (the default of the
+        losses, as in training) divides a pixelwise loss's gradients by the
+        number of pixels, ``reduction="sum"`` shows each pixel's own.
+
+    Returns
+    -------
+    torch.Tensor
+        Shape ``(N, ...)``, detached, in the dtype of ``logits``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a loss that is not callable, logits that are not a float tensor
+        of shape ``(N, C, ...)``, or a channel out of range.
+
+    Examples
+    --------
+    >>> import torch
+    >>> logits = torch.tensor([[[0.0, 0.0], [0.0, 2.0]]])  # p(foreground) = 0.5, 0.8808
+    >>> gradient_map(cross_entropy, logits, torch.tensor([[1, 0]]), reduction="sum")
+    tensor([[-0.5000,  0.8808]])
+    """
+    if not isinstance(logits, torch.Tensor) or not logits.is_floating_point() or logits.ndim < 2:
+        raise argument_error("logits", "a floating-point torch tensor of shape (N, C, ...)",
+                             describe(logits), type_error=not isinstance(logits, torch.Tensor))
+    channels = logits.shape[1]
+    channel = check_int(channel, "channel")
+    if not -channels <= channel < channels:
+        raise argument_error("channel", f"a channel index in [{-channels}, {channels - 1}]",
+                             describe(channel))
+    return loss_gradient(loss, logits, target, **options)[:, channel]
+
+
+def loss_share_by_difficulty(pixel_loss, probability, *, threshold=0.9):
+    r"""How the total loss splits between easy pixels (:math:`p_t >` ``threshold``) and hard ones.
+
+    .. math::
+
+        \text{easy share} = \frac{\sum_{i:\, p_{t,i} > \tau} \ell_i}{\sum_i \ell_i},
+        \qquad \text{hard share} = 1 - \text{easy share}
+
+    The focal loss (Lin et al. 2017) exists because with cross entropy the
+    many easy pixels, each with a small loss, together carry much of the
+    total; its factor :math:`(1 - p_t)^\gamma` shrinks their share.
+
+    Parameters
+    ----------
+    pixel_loss : array or tensor
+        Per-pixel losses (for example from :func:`loss_map`), any shape,
+        finite and ``>= 0``.
+    probability : array or tensor of the same shape
+        :math:`p_t` of every pixel (:func:`target_probability`); pixels where
+        it is NaN (ignored) count nowhere.
+    threshold : float, default 0.9
+        :math:`\tau \in [0, 1]`.
+
+    Returns
+    -------
+    dict
+        ``easy_share``, ``hard_share`` (floats summing to 1; NaN when the
+        total loss is 0), ``easy_pixels``, ``hard_pixels`` (counts) and
+        ``total`` (the summed loss), all Python numbers.
+
+    Raises
+    ------
+    ValueError
+        For arrays of different shapes, negative or non-finite losses, or a
+        threshold outside [0, 1].
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> shares = loss_share_by_difficulty(np.array([0.01, 0.01, 0.02, 1.0]),
+    ...                                   np.array([0.99, 0.99, 0.98, 0.4]))
+    >>> round(shares["easy_share"], 4), shares["easy_pixels"], shares["hard_pixels"]
+    (0.0385, 3, 1)
+    """
+    from segcourse._validation import check_same_shape, to_numpy
+
+    losses = np.asarray(to_numpy(pixel_loss, "pixel_loss"), dtype=np.float64)
+    probability = np.asarray(to_numpy(probability, "probability"), dtype=np.float64)
+    check_same_shape(losses, probability, "pixel_loss", "probability")
+    threshold = check_number(threshold, "threshold", low=0.0, high=1.0)
+    counted = ~np.isnan(probability)
+    if not (np.isfinite(losses[counted]).all() and (losses[counted] >= 0).all()):
+        raise argument_error("pixel_loss", "finite losses >= 0", "negative or non-finite values")
+    if ((probability[counted] < 0) | (probability[counted] > 1)).any():
+        raise argument_error("probability", "probabilities in [0, 1] (or NaN where ignored)",
+                             "values outside [0, 1]")
+    easy = counted & (probability > threshold)
+    hard = counted & ~easy
+    total = float(losses[counted].sum())
+    easy_loss = float(losses[easy].sum())
+    easy_share = easy_loss / total if total > 0 else math.nan
+    return {"easy_share": easy_share,
+            "hard_share": 1.0 - easy_share if total > 0 else math.nan,
+            "easy_pixels": int(easy.sum()), "hard_pixels": int(hard.sum()), "total": total}
+
+
+def loss_share_by_class(pixel_loss, target, *, num_classes=None, ignore_index=-100):
+    r"""The share of the total loss carried by the pixels of each true class.
+
+    .. math:: s_c = \frac{\sum_{i:\, y_i = c} \ell_i}{\sum_i \ell_i}
+
+    Under class imbalance the background's many pixels carry most of an
+    unweighted cross entropy even when each of them is easy; class weights
+    (:func:`class_weights`) move the balance towards the rare classes.
+
+    Parameters
+    ----------
+    pixel_loss : array or tensor
+        Per-pixel losses ``(N, ...)`` (:func:`loss_map`), finite, ``>= 0``.
+    target : array or tensor of the same shape
+        Integer class indices ``0..C-1`` or ``ignore_index``.
+    num_classes : int, optional
+        ``C``; ``None`` infers ``max(target) + 1``.
+    ignore_index : int or None, default -100
+        Pixels with this target value count nowhere.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float64 shares of shape ``(C,)`` summing to 1 (NaN when the total
+        loss is 0).
+
+    Raises
+    ------
+    ValueError
+        For arrays of different shapes, negative or non-finite losses, or a
+        target that is not a label map.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> loss_share_by_class(np.array([[0.1, 0.1, 0.1, 0.7]]), np.array([[0, 0, 0, 1]]))
+    array([0.3, 0.7])
+    """
+    from segcourse._validation import check_same_shape, to_numpy
+
+    ignore_index = _check_ignore_index(ignore_index)
+    num_classes = check_positive_int(num_classes, "num_classes", allow_none=True)
+    losses = np.asarray(to_numpy(pixel_loss, "pixel_loss"), dtype=np.float64)
+    labels = check_label_map(target, "target", num_classes=num_classes,
+                             ignore_index=ignore_index)
+    check_same_shape(losses, labels, "pixel_loss", "target")
+    valid = labels >= 0 if ignore_index is None else labels != ignore_index
+    if not (np.isfinite(losses[valid]).all() and (losses[valid] >= 0).all()):
+        raise argument_error("pixel_loss", "finite losses >= 0", "negative or non-finite values")
+    if num_classes is None:
+        num_classes = int(labels[valid].max()) + 1 if valid.any() else 1
+    per_class = np.bincount(labels[valid], weights=losses[valid], minlength=num_classes)
+    total = per_class.sum()
+    return per_class / total if total > 0 else np.full(num_classes, math.nan)
+
+
+def focal_curves(probability, gammas, *, alpha=1.0):
+    r"""The focal loss of one pixel as a function of :math:`p_t`, for several :math:`\gamma`.
+
+    .. math:: \mathrm{FL}(p_t) = -\alpha\, (1 - p_t)^{\gamma} \ln p_t
+
+    with the natural logarithm (the logarithm of cross entropy; a base-10
+    logarithm, seen in some copies of the figure, shrinks every curve by
+    :math:`\ln 10 \approx 2.3`). :math:`\gamma = 0` is cross entropy; at
+    :math:`p_t = 0.9`, :math:`\gamma = 2` divides it by
+    :math:`1 / 0.1^2 = 100`, at :math:`p_t = 0.5` by 4 (Lin et al. 2017,
+    figure 1).
+
+    Parameters
+    ----------
+    probability : array of float
+        :math:`p_t` values in ``(0, 1]``, shape ``(P,)`` (or a number).
+    gammas : array of float
+        :math:`\gamma \ge 0` values, shape ``(G,)`` (or a number).
+    alpha : float, default 1.0
+        The class weight :math:`\alpha > 0` (a number: the curve of one class).
+
+    Returns
+    -------
+    numpy.ndarray
+        Float64 of shape ``(G, P)`` (the dimensions of a number dropped):
+        row ``g`` is the curve for ``gammas[g]``. At :math:`p_t = 1` it is 0
+        for every :math:`\gamma` (with :math:`0^0 = 1`).
+
+    Raises
+    ------
+    ValueError
+        For probabilities outside ``(0, 1]``, a negative :math:`\gamma` or
+        :math:`\alpha \le 0`.
+
+    Examples
+    --------
+    >>> curves = focal_curves([0.5, 0.9], [0.0, 2.0])
+    >>> curves.round(4)  # -ln p_t, and the same times (1 - p_t)^2
+    array([[0.6931, 0.1054],
+           [0.1733, 0.0011]])
+    >>> (curves[0] / curves[1]).round(1)  # divided by 4 and by 100
+    array([  4., 100.])
+    """
+    from segcourse._validation import to_numpy
+
+    if isinstance(probability, (torch.Tensor, np.ndarray, list, tuple)):
+        probability = to_numpy(probability, "probability")
+    p = np.asarray(probability, dtype=np.float64)
+    g = np.asarray(gammas, dtype=np.float64)
+    if p.ndim > 1 or not np.all((p > 0) & (p <= 1)):
+        raise argument_error("probability", "p_t values in (0, 1], a number or a 1-D array",
+                             describe(p))
+    if g.ndim > 1 or not np.all(np.isfinite(g) & (g >= 0)):
+        raise argument_error("gammas", "gamma values >= 0, a number or a 1-D array", describe(g))
+    alpha = check_number(alpha, "alpha", low=0.0, low_open=True)
+    # (1 - p)^gamma with 0^0 = 1 (numpy's convention): gamma = 0 is cross entropy everywhere
+    base = 1.0 - p
+    if g.ndim:  # one row per gamma
+        base, logs = (base[None, :], np.log(p)[None, :]) if p.ndim else (base, np.log(p))
+        exponent = g[:, None] if p.ndim else g
+    else:
+        logs, exponent = np.log(p), g
+    curves = -alpha * np.power(base, exponent) * logs
+    return curves + 0.0  # -0.0 at p_t = 1 shown as 0.0
+
+
+def tversky_thresholds(probability, target, *, alpha=0.5, beta=0.5, thresholds=None):
+    r"""The threshold of a probability map whose mask scores best under the Tversky index.
+
+    For each threshold :math:`t`, the mask :math:`p > t` has counts TP, FP
+    and FN against the target and the (hard) Tversky index
+
+    .. math:: \mathrm{TI}_{\alpha,\beta} = \frac{TP}{TP + \alpha\,FP + \beta\,FN}
+
+    (Salehi et al. 2017; :math:`\alpha = \beta = 0.5` is the Dice score,
+    :math:`\alpha = \beta = 1` the IoU). The Tversky loss is
+    :math:`1 - \mathrm{TI}` computed on probabilities; the mask it prefers
+    among the thresholds shows the trade it asks for: :math:`\beta > \alpha`
+    makes misses (FN) dearer than false alarms (FP), so the best mask grows,
+    with a higher recall and a lower precision.
+
+    Parameters
+    ----------
+    probability : array or tensor of float
+        Foreground probabilities in [0, 1], any shape (a batch of maps).
+    target : boolean mask of the same shape
+    alpha, beta : float, default 0.5
+        Weights of FP and FN, ``>= 0``, not both 0.
+    thresholds : sequence of float, optional
+        Candidate thresholds in [0, 1]; default 0.02, 0.04, ..., 0.98.
+
+    Returns
+    -------
+    dict
+        ``thresholds`` and ``index`` (the Tversky index of each mask, NaN
+        where undefined, arrays), ``threshold`` (the best; the one nearest
+        0.5 among ties), ``mask`` (``probability > threshold``),
+        ``precision``, ``recall`` and ``tversky_index`` of that mask.
+
+    Raises
+    ------
+    ValueError
+        For arrays of different shapes, probabilities outside [0, 1],
+        negative weights or thresholds outside [0, 1].
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = np.array([0.9, 0.8, 0.2, 0.6, 0.5, 0.1])
+    >>> target = np.array([True, True, True, False, False, False])
+    >>> dice = tversky_thresholds(p, target, alpha=0.5, beta=0.5)  # the Dice score
+    >>> dice["threshold"], dice["precision"], round(dice["recall"], 3)
+    (0.6, 1.0, 0.667)
+    >>> recall_first = tversky_thresholds(p, target, alpha=0.2, beta=0.8)  # misses cost more
+    >>> recall_first["threshold"], recall_first["precision"], recall_first["recall"]
+    (0.18, 0.6, 1.0)
+    """
+    from segcourse._validation import check_mask, check_same_shape, to_numpy
+
+    probs = np.asarray(to_numpy(probability, "probability"), dtype=np.float64)
+    truth = check_mask(target, "target")
+    check_same_shape(probs, truth, "probability", "target")
+    if not np.all((probs >= 0) & (probs <= 1)):
+        raise argument_error("probability", "probabilities in [0, 1]", "values outside [0, 1]")
+    alpha = check_number(alpha, "alpha", low=0.0)
+    beta = check_number(beta, "beta", low=0.0)
+    if alpha == beta == 0:
+        raise argument_error("beta", "a positive weight when alpha is 0", "0")
+    grid = (np.round(np.arange(1, 50) * 0.02, 2) if thresholds is None
+            else np.asarray(thresholds, dtype=np.float64))
+    if grid.ndim != 1 or grid.size == 0 or not np.all((grid >= 0) & (grid <= 1)):
+        raise argument_error("thresholds", "a non-empty 1-D sequence of numbers in [0, 1]",
+                             describe(grid))
+    # TP, FP, FN of every threshold
+    p, g = probs.ravel(), truth.ravel()
+    tp = np.array([np.count_nonzero(g & (p > t)) for t in grid], dtype=np.float64)
+    predicted = np.array([np.count_nonzero(p > t) for t in grid], dtype=np.float64)
+    fp, fn = predicted - tp, g.sum() - tp
+    with np.errstate(invalid="ignore", divide="ignore"):
+        index = tp / (tp + alpha * fp + beta * fn)
+    best = np.nanmax(index) if np.isfinite(index).any() else math.nan
+    candidates = np.flatnonzero(index == best) if not math.isnan(best) else np.arange(grid.size)
+    chosen = candidates[np.argmin(np.abs(grid[candidates] - 0.5))]
+    mask = probs > grid[chosen]
+    precision = tp[chosen] / predicted[chosen] if predicted[chosen] else math.nan
+    recall = tp[chosen] / g.sum() if g.sum() else math.nan
+    return {"thresholds": grid, "index": index, "threshold": float(grid[chosen]),
+            "mask": mask, "precision": float(precision), "recall": float(recall),
+            "tversky_index": float(index[chosen])}
 
 
 # --------------------------------------------------------------------------

@@ -309,7 +309,8 @@ def _progress_bar(total: int, enabled: bool):
 
 
 def train(model, dataset, loss, *, epochs=20, lr=3e-3, seed=0, device="cpu", batch_size=4,
-          val_dataset=None, progress=True, lr_schedule="constant", num_threads=None):
+          val_dataset=None, progress=True, lr_schedule="constant", num_threads=None,
+          epoch_callback=None):
     r"""Train ``model`` with Adam on ``dataset`` and return its history.
 
     Each epoch visits every training image once in a seeded random order,
@@ -357,6 +358,13 @@ def train(model, dataset, loss, *, epochs=20, lr=3e-3, seed=0, device="cpu", bat
         share, and on a busy machine spare threads wait for each other. It
         also makes the numbers the same on machines with different numbers
         of cores.
+    epoch_callback : callable, optional
+        Called as ``epoch_callback(epoch)`` before each epoch's first step,
+        with the epoch counted from 0, for anything that changes from epoch
+        to epoch: for example the region-to-boundary weights of a
+        :class:`~segcourse.losses.CompoundLoss`, ``lambda epoch:
+        setattr(loss, "weights", list(boundary_loss_weights(epoch)))``
+        (notebook 07 does this through :mod:`segcourse.experiments`).
 
     Returns
     -------
@@ -406,6 +414,9 @@ def train(model, dataset, loss, *, epochs=20, lr=3e-3, seed=0, device="cpu", bat
         raise argument_error("progress", "True or False", describe(progress), type_error=True)
     lr_schedule = check_choice(lr_schedule, "lr_schedule", ("constant", "cosine"))
     num_threads = check_positive_int(num_threads, "num_threads", allow_none=True)
+    if epoch_callback is not None and not callable(epoch_callback):
+        raise argument_error("epoch_callback", "a function epoch_callback(epoch) or None",
+                             type(epoch_callback).__name__, type_error=True)
     try:
         device = torch.device(device)
     except (RuntimeError, TypeError) as error:
@@ -440,6 +451,8 @@ def train(model, dataset, loss, *, epochs=20, lr=3e-3, seed=0, device="cpu", bat
                     optimizer, lambda step: 0.5 * (1 + math.cos(math.pi * step / steps)))
             with _progress_bar(epochs, progress) as bar:
                 for epoch in range(1, epochs + 1):
+                    if epoch_callback is not None:
+                        epoch_callback(epoch - 1)
                     epoch_loss = _train_epoch(model, loss, optimizer, images, masks, batch_size,
                                               generator, device, epoch, scheduler)
                     pred = predict(model, val_images, batch_size=max(batch_size, 32),

@@ -103,11 +103,20 @@ __all__ = [
     "show_score_curves",
     "show_score_distribution",
     "show_surface_distances",
+    "SIGNED_CMAP",
+    "LOSS_CMAP",
+    "signed_limit",
+    "show_signed_map",
+    "show_loss_map",
+    "show_map_grid",
+    "show_focal_curves",
     "object_match_rgb",
     "show_matches",
     "show_iou_matrix",
     "show_pr_curve",
     "PR_COLOURS",
+    "show_seed_scores",
+    "show_learning_curves",
     "SCORE_STYLES",
     "SCORE_LABELS",
     "MERGED_COLOUR",
@@ -1763,3 +1772,498 @@ def show_pr_curve(recall, precision, ax=None, *, envelope=True, samples=False, l
     if title is not None:
         ax.set_title(title)
     return ax
+
+
+# --- losses (chapter 06) ---------------------------------------------------------------------
+
+#: Colour map of signed maps (gradients of a loss): ColorBrewer's purple-green, colour-blind
+#: safe and unlike any error colour; 0 is the light middle, negative purple, positive green.
+SIGNED_CMAP = "PRGn"
+#: Colour map of losses (values >= 0), drawn on a logarithmic scale: dark = small.
+LOSS_CMAP = "magma"
+
+
+def signed_limit(*maps):
+    """The symmetric colour range ``L`` (drawn from ``-L`` to ``L``) that holds every map.
+
+    The largest absolute finite value of all ``maps``; 1.0 when they are all 0,
+    so that a map of zeros is drawn in the middle colour.
+
+    >>> signed_limit(np.array([[-0.5, 0.2]]), np.array([[0.1]]))
+    0.5
+    """
+    largest = 0.0
+    for values in maps:
+        values = np.asarray(to_numpy(values, "maps"), dtype=float)
+        finite = np.abs(values[np.isfinite(values)])
+        if finite.size:
+            largest = max(largest, float(finite.max()))
+    return largest if largest > 0 else 1.0
+
+
+def show_signed_map(values, ax=None, *, limit=None, label=None, title=None, colorbar=True):
+    """A map of signed numbers (a gradient) on a diverging colour scale centred on 0.
+
+    Parameters
+    ----------
+    values : array ``(H, W)`` of numbers
+    limit : float, optional
+        The colour range is ``[-limit, limit]``, so that 0 is always the middle
+        colour; by default the largest absolute value (:func:`signed_limit`).
+        Pass one limit to several maps to draw them on one scale.
+    label : str, optional
+        What the colour bar measures ("dL/dz").
+    colorbar : bool
+        Draw the colour bar beside the map.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = show_signed_map(np.array([[-0.2, 0.1]]), label="gradient")
+    >>> ax.get_images()[0].get_clim()
+    (-0.2, 0.2)
+    """
+    values = _float_map(values, "values", 2)
+    limit = signed_limit(values) if limit is None else check_number(limit, "limit", low=0.0,
+                                                                    low_open=True)
+    ax = _axes(ax)
+    image = ax.imshow(values, cmap=SIGNED_CMAP, vmin=-limit, vmax=limit,
+                      interpolation="nearest")
+    if colorbar:
+        bar = ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.03)
+        if label is not None:
+            bar.set_label(label)
+    return _finish(ax, title)
+
+
+def _loss_range(values, vmin, vmax):
+    positive = values[np.isfinite(values) & (values > 0)]
+    high = (float(positive.max()) if positive.size else 1.0) if vmax is None else check_number(
+        vmax, "vmax", low=0.0, low_open=True)
+    low = (max(float(positive.min()), high * 1e-6) if positive.size else high * 1e-6) \
+        if vmin is None else check_number(vmin, "vmin", low=0.0, low_open=True)
+    if low >= high:
+        if vmin is not None and vmax is not None:
+            raise argument_error("vmax", f"a number larger than vmin={low:g}", high)
+        low = high / 10
+    return low, high
+
+
+def show_loss_map(values, ax=None, *, vmin=None, vmax=None, label="loss", title=None,
+                  colorbar=True):
+    """A map of per-pixel losses (values >= 0) on a logarithmic colour scale.
+
+    Losses of one image span many orders of magnitude (an easy pixel's
+    cross entropy is 1e-4, a wrong one's 5), so the colours follow their
+    logarithm: each factor of 10 gets the same stretch of :data:`LOSS_CMAP`.
+    Values at or below ``vmin`` (0 included) take its darkest colour.
+
+    Parameters
+    ----------
+    values : array ``(H, W)`` of numbers >= 0
+    vmin, vmax : float, optional
+        The colour range, both > 0; by default the largest value and the
+        smallest positive one (at most a factor 1e6 below it). Pass the same
+        range to maps that must be compared.
+    label : str
+        What the colour bar measures.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = show_loss_map(np.array([[0.001, 2.0]]))
+    >>> ax.get_images()[0].norm.vmin, ax.get_images()[0].norm.vmax
+    (0.001, 2.0)
+    """
+    from matplotlib.colors import LogNorm
+
+    values = _float_map(values, "values", 2)
+    if (values[np.isfinite(values)] < 0).any():
+        raise argument_error("values", "losses >= 0", "negative values")
+    low, high = _loss_range(values, vmin, vmax)
+    ax = _axes(ax)
+    image = ax.imshow(np.clip(values, low, None), cmap=LOSS_CMAP,
+                      norm=LogNorm(vmin=low, vmax=high), interpolation="nearest")
+    if colorbar:
+        bar = ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.03)
+        if label is not None:
+            bar.set_label(label)
+    return _finish(ax, title)
+
+
+def show_map_grid(rows, *, row_labels, column_titles=None, signed=True, label=None,
+                  panel_height=1.45, decades=None):
+    """A grid of maps with one shared colour scale, and one colour bar, per row.
+
+    Row ``r`` holds the maps of one quantity (the gradient of one loss) for
+    several cases (columns), drawn on one scale so that the cases compare;
+    different rows (losses whose values differ by orders of magnitude) have
+    scales of their own. Signed maps use :func:`show_signed_map`'s
+    diverging scale centred on 0, others :func:`show_loss_map`'s.
+
+    Parameters
+    ----------
+    rows : sequence of R sequences of K arrays ``(H, W)``
+    row_labels : sequence of R str
+        Written left of each row (the loss).
+    column_titles : sequence of K str, optional
+    signed : bool
+        Diverging scale centred on 0 (gradients) or logarithmic (losses).
+    label : str, optional
+        The colour bars' label.
+    panel_height : float
+        Height of one row in inches.
+    decades : int, optional
+        For signed maps: a symmetric logarithmic scale that spans this many
+        factors of 10 below the row's largest magnitude ``L`` on each side of
+        0 (values under ``L / 10**decades`` in size are drawn linearly), so
+        that a column whose values are 100 times smaller than the others'
+        still shows. ``None``: a linear scale from ``-L`` to ``L``.
+
+    Returns
+    -------
+    ndarray of Axes, shape ``(R, K)``
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> axes = show_map_grid([[np.ones((2, 2)), -np.ones((2, 2))],
+    ...                       [np.zeros((2, 2)), np.full((2, 2), 0.5)]],
+    ...                      row_labels=["A", "B"], column_titles=["x", "y"])
+    >>> axes.shape, axes[1, 0].get_images()[0].get_clim()
+    ((2, 2), (-0.5, 0.5))
+    """
+    import matplotlib.pyplot as plt
+
+    if isinstance(rows, np.ndarray) and rows.ndim == 4:
+        rows = [list(row) for row in rows]
+    if not isinstance(rows, (list, tuple)) or not rows or not all(
+            isinstance(row, (list, tuple)) and row for row in rows):
+        raise argument_error("rows", "a non-empty sequence of non-empty sequences of maps",
+                             type(rows).__name__, type_error=not isinstance(rows, (list, tuple)))
+    count = len(rows[0])
+    if any(len(row) != count for row in rows):
+        raise argument_error("rows", f"rows of {count} maps each",
+                             f"rows of {sorted({len(row) for row in rows})} maps")
+    if len(row_labels) != len(rows):
+        raise argument_error("row_labels", f"{len(rows)} labels (one per row)",
+                             f"{len(row_labels)} labels")
+    if column_titles is not None and len(column_titles) != count:
+        raise argument_error("column_titles", f"{count} titles (one per column)",
+                             f"{len(column_titles)} titles")
+    panel_height = check_number(panel_height, "panel_height", low=0.0, low_open=True)
+    if decades is not None:
+        decades = check_positive_int(decades, "decades")
+    fig, axes = plt.subplots(len(rows), count, squeeze=False, constrained_layout=True,
+                             figsize=(min(COLUMN_WIDTH_IN, 1.55 * count + 1.6),
+                                      panel_height * len(rows) + 0.3))
+    for r, (row, row_label) in enumerate(zip(rows, row_labels, strict=True)):
+        maps = [_float_map(values, f"rows[{r}]", 2) for values in row]
+        ticks = None
+        if signed:
+            from matplotlib.colors import Normalize, SymLogNorm
+
+            limit = signed_limit(*maps)
+            if decades is None:
+                norm = Normalize(vmin=-limit, vmax=limit)
+            else:
+                small = limit * 10.0 ** -decades
+                norm = SymLogNorm(linthresh=small, linscale=0.5, vmin=-limit, vmax=limit,
+                                  base=10)
+                ticks = [-limit, -10 * small, 0.0, 10 * small, limit] if decades > 1 else None
+            images = [axes[r, k].imshow(values, cmap=SIGNED_CMAP, norm=norm,
+                                        interpolation="nearest")
+                      for k, values in enumerate(maps)]
+        else:
+            from matplotlib.colors import LogNorm
+
+            low, high = _loss_range(np.concatenate([m.ravel() for m in maps]), None, None)
+            images = [axes[r, k].imshow(np.clip(values, low, None), cmap=LOSS_CMAP,
+                                        norm=LogNorm(vmin=low, vmax=high),
+                                        interpolation="nearest")
+                      for k, values in enumerate(maps)]
+        for k in range(count):
+            _finish(axes[r, k], column_titles[k] if column_titles is not None and r == 0
+                    else None)
+        axes[r, 0].set_ylabel(row_label)
+        bar = fig.colorbar(images[-1], ax=list(axes[r]), fraction=0.05, pad=0.02, ticks=ticks)
+        if ticks is not None:
+            bar.ax.set_yticklabels([f"{value:.1g}" if value else "0" for value in ticks])
+            bar.ax.minorticks_off()
+        if label is not None:
+            bar.set_label(label)
+    return axes
+
+
+def show_focal_curves(probability, gammas, ax=None, *, highlight=None, title=None):
+    """The focal loss against :math:`p_t` for several :math:`\\gamma` (natural logarithm).
+
+    The curves come from :func:`segcourse.losses.focal_curves`; ``gamma = 0``
+    is cross entropy. One curve (``highlight``) can be drawn thick and
+    black, the others thin in a sequence of greys and a legend names each.
+
+    Parameters
+    ----------
+    probability : array ``(P,)`` of :math:`p_t` in (0, 1]
+    gammas : sequence of float
+    highlight : float, optional
+        The :math:`\\gamma` to draw thick (added if not among ``gammas``).
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = show_focal_curves(np.linspace(0.01, 1, 50), [0, 2], highlight=2)
+    >>> [text.get_text() for text in ax.get_legend().get_texts()]
+    ['γ = 0 (cross entropy)', 'γ = 2']
+    """
+    from .losses import focal_curves
+
+    probability = np.asarray(to_numpy(probability, "probability"), dtype=float)
+    gammas = [float(g) for g in gammas]
+    if highlight is not None:
+        highlight = check_number(highlight, "highlight", low=0.0)
+        if highlight not in gammas:
+            gammas = sorted(gammas + [highlight])
+    curves = focal_curves(probability, gammas)
+    ax = _axes(ax, figsize=(3.4, 2.6))
+    greys = np.linspace(0.15, 0.7, len(gammas))
+    styles = ["-", "--", "-.", ":"]
+    for index, (gamma, curve) in enumerate(zip(gammas, curves, strict=True)):
+        name = f"γ = {gamma:g}" + (" (cross entropy)" if gamma == 0 else "")
+        if gamma == highlight:
+            ax.plot(probability, curve, color="black", linewidth=2.6, label=name, zorder=3)
+        else:
+            ax.plot(probability, curve, color=str(greys[index]), linewidth=1.3,
+                    linestyle=styles[index % len(styles)], label=name)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, min(5.0, float(np.nanmax(curves)) * 1.05))
+    ax.set_xlabel("$p_t$, probability of the true class")
+    ax.set_ylabel("loss (natural log)")
+    ax.grid(True, color="0.9", linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.legend(frameon=False, handlelength=2.0)
+    if title is not None:
+        ax.set_title(title)
+    return ax
+
+
+# --- chapter 07: training lab -----------------------------------------------------------------
+
+
+def _seed_offsets(count):
+    """Vertical offsets of a group's points: seed k always at the same place, no overlap."""
+    if count <= 1:
+        return np.zeros(count)
+    return np.linspace(-0.18, 0.18, count)
+
+
+def show_seed_scores(groups, ax=None, *, score="dice", xlabel=None, xlim="auto", spread="std",
+                     labels=True, legend=False, title=None):
+    """One score of several methods: every seed a dot, the mean with its spread as a bar.
+
+    The results plot of an experiment with repeated runs (chapter 07): each
+    method (a loss) is one row; each run (a seed) is a dot, so the reader
+    sees how many runs there are and how far they scatter; a black tick marks
+    the mean and a line through it the spread (one standard deviation, or
+    the range). No bar chart: a bar shows one number and hides the rest.
+
+    Parameters
+    ----------
+    groups : dict
+        Label (a method) -> 1-D array of the score of each run, in seed
+        order; NaN runs are left out, and their number written after the label.
+    score : str
+        The score's name, for its colour and marker (:data:`SCORE_STYLES`)
+        and the default axis label (:data:`SCORE_LABELS`).
+    xlabel : str, optional
+    xlim : (float, float), None or "auto"
+        ``"auto"``: 0 to 1 for scores in [0, 1], matplotlib's choice otherwise.
+    spread : ``"std"`` or ``"range"``
+        The bar: mean ± one sample standard deviation (``ddof=1``), or from the
+        smallest to the largest run.
+    labels : bool
+        Write the group labels on the y axis (False for the later panels of a row).
+    legend : bool
+        A legend below the axes that says what the dots and the bar are.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = show_seed_scores({"Dice": [0.61, 0.66, 0.58], "CE": [0.2, np.nan, 0.4]})
+    >>> [label.get_text() for label in ax.get_yticklabels()]
+    ['Dice', 'CE (1 NaN)']
+    """
+    if not isinstance(groups, dict) or not groups:
+        raise argument_error("groups", "a dict of label -> scores", repr(type(groups).__name__)
+                             if not isinstance(groups, dict) else "an empty dict",
+                             type_error=not isinstance(groups, dict))
+    if spread not in ("std", "range"):
+        raise argument_error("spread", "'std' or 'range'", repr(spread))
+    colour, _, marker = score_style(score)
+    ax = _axes(ax, figsize=(3.4, 0.35 * len(groups) + 1.0))
+    names, bounded = [], True
+    for row, (label, values) in enumerate(groups.items()):
+        values = np.asarray(to_numpy(values, f"groups[{label!r}]"), dtype=float).ravel()
+        missing = int(np.isnan(values).sum())
+        names.append(f"{label} ({missing} NaN)" if missing else str(label))
+        offsets = _seed_offsets(values.size)
+        kept = ~np.isnan(values)
+        values, offsets = values[kept], offsets[kept]
+        if values.size == 0:
+            continue
+        bounded &= bool(np.all((values >= 0) & (values <= 1)))
+        # not clipped: a run that scores exactly 0 or 1 is a whole dot on the axis's edge
+        ax.plot(values, row + offsets, linestyle="none", marker=marker, markersize=5,
+                color=colour, markeredgecolor="black", markeredgewidth=0.5, zorder=3,
+                clip_on=False, label="one seed" if row == 0 else None)
+        mean = values.mean()
+        if spread == "std":
+            half = values.std(ddof=1) if values.size > 1 else 0.0
+            low, high = mean - half, mean + half
+        else:
+            low, high = values.min(), values.max()
+        ax.plot([low, high], [row + 0.32] * 2, color="black", linewidth=1.4, zorder=2,
+                solid_capstyle="butt",
+                label=("mean ± 1 SD" if spread == "std" else "mean, range") if row == 0
+                else None)
+        ax.plot([mean], [row + 0.32], linestyle="none", marker="|", markersize=9,
+                markeredgewidth=2.0, color="black", zorder=2, clip_on=False)
+    ax.set_yticks(range(len(names)), names if labels else [""] * len(names))
+    ax.set_ylim(len(names) - 0.5, -0.6)
+    if isinstance(xlim, str):
+        if xlim != "auto":
+            raise argument_error("xlim", "a (low, high) pair, None or 'auto'", repr(xlim))
+        xlim = (0.0, 1.0) if bounded and score not in ("hd", "hd95", "assd") else None
+    if xlim is not None:
+        ax.set_xlim(*xlim)
+    ax.set_xlabel(SCORE_LABELS.get(score, score) if xlabel is None else xlabel)
+    ax.grid(True, axis="x", color="0.9", linewidth=0.6)
+    ax.set_axisbelow(True)
+    if legend:
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=2, frameon=False,
+                  handlelength=1.4, borderaxespad=0.0, columnspacing=1.2)
+    if title is not None:
+        ax.set_title(title)
+    return ax
+
+
+def show_learning_curves(curves, axes=None, *, score="dice", ylabel=None, ylim=(0.0, 1.0),
+                         ncols=4):
+    """Learning curves of several methods, one small panel each: every run and their mean.
+
+    Each panel shows one method (a loss): a thin line per run (a seed) in the
+    score's colour and the mean over the runs in black, against the epoch.
+    Small panels on one scale compare the methods without a tangle of lines.
+
+    Parameters
+    ----------
+    curves : dict
+        Panel title (a method) -> array ``(runs, epochs)`` of the score after
+        each epoch (NaN leaves a gap).
+    axes : sequence of Axes, optional
+        One per method; by default a new figure of the column's width with
+        ``ncols`` panels per row (spare panels hidden).
+    score : str
+        The score's name, for its colour (:data:`SCORE_STYLES`).
+    ylabel : str, optional
+        Default "validation " + the score's label.
+    ylim : (float, float) or None
+    ncols : int
+
+    Returns
+    -------
+    ndarray of Axes
+        The panels drawn, one per method.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> axes = show_learning_curves({"Dice": [[0.2, 0.5, 0.6], [0.1, 0.4, 0.7]],
+    ...                              "CE": [[0.0, 0.1, 0.3], [0.0, 0.2, 0.2]]})
+    >>> [ax.get_title() for ax in axes], len(axes[0].lines)
+    (['Dice', 'CE'], 3)
+    """
+    if not isinstance(curves, dict) or not curves:
+        raise argument_error("curves", "a dict of method -> array (runs, epochs)",
+                             repr(type(curves).__name__) if not isinstance(curves, dict)
+                             else "an empty dict", type_error=not isinstance(curves, dict))
+    ncols = check_positive_int(ncols, "ncols")
+    arrays = {}
+    for name, values in curves.items():
+        values = np.asarray(to_numpy(values, f"curves[{name!r}]"), dtype=float)
+        if values.ndim == 1:
+            values = values[None]
+        if values.ndim != 2 or values.size == 0:
+            raise argument_error(f"curves[{name!r}]", "an array (runs, epochs)", values)
+        arrays[name] = values
+    count = len(arrays)
+    if axes is None:
+        import matplotlib.pyplot as plt
+
+        columns = min(ncols, count)
+        rows = -(-count // columns)
+        _, grid = plt.subplots(rows, columns, figsize=(COLUMN_WIDTH_IN, 1.75 * rows + 0.45),
+                               squeeze=False)
+        spare = grid.ravel()[count:]
+        for ax in spare:
+            ax.set_axis_off()
+        axes = grid.ravel()[:count]
+    else:
+        spare = []
+    axes = np.asarray(axes, dtype=object).ravel()
+    if axes.size != count:
+        raise argument_error("axes", f"{count} Axes (one per method)", f"{axes.size} Axes")
+    from matplotlib.ticker import MaxNLocator
+
+    colour, style, _ = score_style(score)
+    label = f"validation {SCORE_LABELS.get(score, score)}" if ylabel is None else ylabel
+    for index, (ax, (name, values)) in enumerate(zip(axes, arrays.items(), strict=True)):
+        epochs = np.arange(1, values.shape[1] + 1)
+        for run in values:
+            ax.plot(epochs, run, color=colour, linestyle=style, linewidth=1.0, alpha=0.75)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # an epoch where every run is NaN
+            ax.plot(epochs, np.nanmean(values, axis=0), color="black", linewidth=2.0)
+        if ylim is not None:
+            ax.set_ylim(*ylim)
+        ax.grid(True, color="0.9", linewidth=0.6)
+        ax.set_axisbelow(True)
+        ax.set_title(str(name))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        if index + ncols >= count:  # no panel below: say what the x axis is
+            ax.set_xlabel("epoch")
+        if index % ncols == 0:
+            ax.set_ylabel(label)
+        elif ylim is not None:  # the same scale as the first panel of the row
+            ax.tick_params(labelleft=False)
+    if len(spare):  # the first free panel says what the lines are
+        from matplotlib.lines import Line2D
+
+        spare[0].legend(handles=[Line2D([], [], color=colour, linestyle=style, linewidth=1.0,
+                                        label="one seed"),
+                                 Line2D([], [], color="black", linewidth=2.0, label="mean")],
+                        loc="center", frameon=False)
+    return axes

@@ -23,7 +23,7 @@ displayed width, in the live widget and in the book, with no text under
 :func:`~segcourse.plotting.course_style`, whatever the notebook's settings.
 Slider values run left to right in increasing order, as on any ruler.
 
-The demos of chapters 01 to 04 are at the end of this module; ``make bench``
+The demos of chapters 01 to 04, 06 and 07 are at the end of this module; ``make bench``
 times every demo's update (budget: 50 ms) and measures each static player
 (budget: :data:`MAX_STATIC_BYTES`).
 """
@@ -92,6 +92,12 @@ __all__ = [
     "small_objects_demo",
     "stray_blob_demo",
     "object_threshold_demo",
+    "missed_object_image",
+    "focal_sweep",
+    "focal_demo",
+    "tversky_sweep",
+    "tversky_demo",
+    "training_lab_demo",
     "DEMOS",
 ]
 
@@ -1684,6 +1690,578 @@ def object_threshold_demo(*, thresholds=None, seed=0, scene_seed=0):
                         "target at once.")
 
 
+# -----------------------------------------------------------------------------
+# Chapter 06: losses. The focal loss's gamma reshapes which pixels carry the
+# loss; the Tversky loss's alpha and beta trade false positives for misses
+# -----------------------------------------------------------------------------
+
+#: The settings of the focal demo's slider, and the curves always drawn behind it.
+FOCAL_GAMMAS = (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0)
+FOCAL_FAMILY = (0.0, 0.5, 1.0, 2.0, 5.0)
+#: The settings of the Tversky demo's slider (alpha; beta = 1 - alpha).
+TVERSKY_ALPHAS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+#: Losses and gradients are drawn in this many colour bands (see PROBABILITY_LEVELS); an odd
+#: number, so that a gradient of 0 falls in the middle of the middle band.
+MAP_LEVELS = 31
+#: Decades of loss the focal demo's map shows below its largest value.
+LOSS_DECADES = 6
+
+
+def _chapter06_outputs():
+    """What chapter 06 trains, for the demos' defaults (bench, tests): computed once.
+
+    The notebook trains the same model with the same settings and passes
+    its own outputs to the demos; this only saves the bench and the tests
+    from needing a notebook.
+    """
+    global _CHAPTER06
+    if _CHAPTER06 is None:
+        import torch
+
+        from . import losses
+        from ._dataset import make_dataset
+        from .models import TinyUNet, train
+
+        train_set = make_dataset(64, size=48, foreground_fraction=0.04, noise=0.6, seed=0)
+        val_set = make_dataset(16, size=48, foreground_fraction=0.04, noise=0.6, seed=2)
+        model = TinyUNet(1, 2, width=8, levels=2, seed=0)
+        train(model, train_set, losses.CrossEntropyLoss(), epochs=10, lr=1e-2, batch_size=8,
+              lr_schedule="cosine", num_threads=1, progress=False)
+        with torch.no_grad():
+            logits = model.eval()(torch.as_tensor(val_set.images))
+        _CHAPTER06 = {"logits": logits, "masks": val_set.masks,
+                      "example": missed_object_image(logits.argmax(1).numpy(), val_set.masks)}
+    return _CHAPTER06
+
+
+_CHAPTER06 = None
+
+
+def missed_object_image(pred, target):
+    """The index of the image whose largest object is missed entirely (chapter 06's example).
+
+    Among the images of a batch of binary predictions, the one holding the
+    largest target object (4-connected component) of which no pixel is
+    predicted; the first image if no object is missed anywhere.
+
+    Parameters
+    ----------
+    pred, target : arrays ``(N, H, W)`` of 0/1 or booleans
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> target = np.zeros((2, 4, 4), dtype=bool)
+    >>> target[0, :2, :2] = target[1, 0, 0] = target[1, 3, 1:] = True
+    >>> pred = target.copy()
+    >>> pred[1, 3] = False  # the 3-pixel object of image 1 is missed
+    >>> missed_object_image(pred, target)
+    1
+    """
+    pred = check_mask(np.asarray(pred) > 0, "pred")
+    target = check_mask(np.asarray(target) > 0, "target")
+    check_same_shape(pred, target, "pred", "target")
+    if pred.ndim != 3:
+        raise argument_error("pred", "a batch of masks of shape (N, H, W)", pred)
+    best, best_size = 0, 0
+    for index in range(len(target)):
+        components = connected_components(target[index])
+        hit = np.unique(components[pred[index] & target[index]])
+        sizes = np.bincount(components.ravel())
+        for label in range(1, len(sizes)):
+            if label not in hit and sizes[label] > best_size:
+                best, best_size = index, int(sizes[label])
+    return best
+
+
+def _banded_colours(cmap, levels=MAP_LEVELS):
+    import matplotlib
+
+    return matplotlib.colormaps[cmap]((np.arange(levels) + 0.5) / levels)[:, :3]
+
+
+def _band_picture(unit, cmap):
+    """uint8 RGBA picture of values in [0, 1] (clipped): band ``floor(v * levels)`` of ``cmap``."""
+    table = rgba8(_banded_colours(cmap))
+    index = np.minimum(np.floor(np.clip(unit, 0.0, 1.0) * MAP_LEVELS), MAP_LEVELS - 1)
+    return _lookup(table, index)
+
+
+def _banded_colorbar(fig, box, cmap, norm, label, ticks=None):
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.colors import ListedColormap
+
+    colours = ListedColormap(_banded_colours(cmap))
+    bar = fig.colorbar(ScalarMappable(norm, colours), cax=fig.add_axes(box), ticks=ticks)
+    bar.set_label(label, labelpad=2)
+    return bar
+
+
+def _as_logits(logits, target):
+    import torch
+
+    from .losses import _check_logits
+
+    if isinstance(logits, np.ndarray):
+        logits = torch.as_tensor(logits)
+    logits = _check_logits(logits, min_channels=2, max_channels=2,
+                           hint=" (a binary model with two channels)")
+    target = torch.as_tensor(np.asarray(to_numpy(target, "target")))
+    if tuple(target.shape) != (logits.shape[0], *logits.shape[2:]) or logits.ndim != 4:
+        raise argument_error("target", f"label maps of shape (N, H, W) = "
+                             f"{(logits.shape[0], *logits.shape[2:])} for logits (N, 2, H, W)",
+                             target)
+    return logits.detach().double(), target.long()
+
+
+def focal_sweep(logits, target, gammas=FOCAL_GAMMAS, *, threshold=0.9):
+    """The focal loss of every pixel for each gamma, and the share of the easy pixels.
+
+    For each :math:`\\gamma`: the per-pixel focal loss
+    (:func:`segcourse.losses.focal_loss`, ``reduction="none"``, no alpha)
+    and how its total splits between easy pixels (:math:`p_t >` ``threshold``)
+    and hard ones (:func:`segcourse.losses.loss_share_by_difficulty`). The
+    focal demo shows these; the chapter prints them.
+
+    Parameters
+    ----------
+    logits : tensor or array ``(N, 2, H, W)``
+    target : array ``(N, H, W)`` of class indices 0 and 1
+    gammas : sequence of float
+
+    Returns
+    -------
+    dict with ``gammas``, ``probability`` (:math:`p_t`, ``(N, H, W)``),
+    ``loss`` (``{gamma: (N, H, W) array}``) and ``shares`` (``{gamma: dict}``).
+
+    Examples
+    --------
+    >>> import torch
+    >>> logits = torch.tensor([[[[3.0, 0.0]], [[0.0, 0.0]]]])  # an easy and a hard pixel
+    >>> sweep = focal_sweep(logits, np.array([[[0, 1]]]), gammas=[0.0, 2.0])
+    >>> round(sweep["shares"][0.0]["easy_share"], 3), round(sweep["shares"][2.0]["easy_share"], 4)
+    (0.066, 0.0006)
+    """
+    from .losses import focal_loss, loss_share_by_difficulty, target_probability
+
+    logits, target = _as_logits(logits, target)
+    probability = target_probability(logits, target).numpy()
+    gammas = [float(g) for g in gammas]
+    result = {"gammas": gammas, "probability": probability, "loss": {}, "shares": {}}
+    for gamma in gammas:
+        loss = focal_loss(logits, target, gamma=gamma, reduction="none").numpy()
+        result["loss"][gamma] = loss
+        result["shares"][gamma] = loss_share_by_difficulty(loss, probability,
+                                                           threshold=threshold)
+    return result
+
+
+def focal_demo(logits=None, target=None, *, example=None):
+    """Chapter 06: slide the focal loss's gamma and watch which pixels carry the loss.
+
+    Left, the focal loss against :math:`p_t` (natural logarithm) for
+    :math:`\\gamma` = 0, 0.5, 1, 2 and 5 (grey) and the slider's
+    :math:`\\gamma` (black); middle, the focal loss of every pixel of one
+    image of a trained model, on a logarithmic colour scale shared by all
+    frames; right, the share of the whole batch's total loss carried by the
+    easy pixels (:math:`p_t > 0.9`) and by the hard ones.
+
+    Parameters
+    ----------
+    logits : tensor or array ``(N, 2, H, W)``, optional
+        A binary model's logits; by default those of the model chapter 06 trains.
+    target : array ``(N, H, W)``, optional
+        Class indices 0 and 1.
+    example : int, optional
+        The image shown (default: :func:`missed_object_image`).
+    """
+    from matplotlib.colors import LogNorm
+
+    from .losses import focal_curves
+
+    if logits is None or target is None:
+        outputs = _chapter06_outputs()
+        logits, target = outputs["logits"], outputs["masks"]
+        example = outputs["example"] if example is None else example
+    logits, target = _as_logits(logits, target)
+    if example is None:
+        example = missed_object_image(logits.argmax(1).numpy(), target.numpy())
+    example = check_int(example, "example", minimum=0)
+    if example >= len(target):
+        raise argument_error("example", f"an image index below {len(target)}", example)
+    sweep = focal_sweep(logits, target)
+    p = np.linspace(0.005, 1.0, 200)
+    family = focal_curves(p, FOCAL_FAMILY)
+    curves = dict(zip(sweep["gammas"], focal_curves(p, sweep["gammas"]), strict=True))
+    high = float(sweep["loss"][0.0][example].max())
+    low = high * 10.0 ** -LOSS_DECADES
+
+    def loss_picture(loss):
+        return _band_picture((np.log10(np.maximum(loss, low)) - np.log10(low))
+                             / LOSS_DECADES, "magma")
+
+    def compute(gamma):
+        shares = sweep["shares"][gamma]
+        return {"gamma": gamma, "curve": curves[gamma], "shares": shares,
+                "picture": loss_picture(sweep["loss"][gamma][example])}
+
+    def titles(result):
+        gamma = result["gamma"]
+        return (f"γ = {gamma:g}: loss ÷ {0.1 ** -gamma:,.0f}\nat p_t = 0.9, ÷ "
+                f"{0.5 ** -gamma:,.1f} at 0.5".replace(".0 at", " at"),
+                f"focal loss per pixel\n(image {example})",
+                f"easy (p_t > 0.9):\n{100 * result['shares']['easy_share']:.1f} % "
+                "of the loss")
+
+    def plot(result, fig):
+        title_room = 3.4 * COURSE_RC["axes.titlesize"] / 72
+        top = 1 - title_room / fig.get_figheight()
+        ax = fig.add_axes([0.085, 0.2, 0.22, top - 0.2])
+        for curve in family:
+            ax.plot(p, curve, color="0.65", linewidth=1.0, antialiased=False)
+        line, = ax.plot(p, result["curve"], color="black", linewidth=2.2, antialiased=False)
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 4.25)  # room above the top tick label, which is frozen with the axes
+        ax.set_yticks([0, 1, 2, 3, 4])
+        ax.set_xlabel("p_t", labelpad=1)
+        ax.set_ylabel("loss", labelpad=2)
+        for value in (1, 2, 3):  # grid lines of their own: the axes' ticks are frozen below
+            ax.axhline(value, color="0.9", linewidth=0.6, zorder=0, antialiased=False)
+        ax.axvline(0.5, color="0.9", linewidth=0.6, zorder=0, antialiased=False)
+        picture_ax = fig.add_axes([0.345, 0.03, 0.24, top - 0.05])
+        shown = Picture(picture_ax, result["picture"], frame=True)
+        box = picture_ax.get_position()
+        bar = _banded_colorbar(fig, [box.x1 + 0.012, box.y0, 0.012, box.height], "magma",
+                               LogNorm(low, high), "loss (log scale)")
+        bars_ax = fig.add_axes([0.81, 0.2, 0.14, top - 0.2])
+        bars = bars_ax.bar([0, 1], [result["shares"]["easy_share"],
+                                    result["shares"]["hard_share"]],
+                           color=["0.75", "#882255"], edgecolor="black", linewidth=0.6,
+                           width=0.6)
+        bars_ax.set_xticks([0, 1], ["easy", "hard"])
+        bars_ax.set_ylim(0, 1.06)
+        bars_ax.set_yticks([0.0, 0.25, 0.5, 0.75, 1.0])
+        bars_ax.set_ylabel("share of loss", labelpad=2)
+        bars_ax.set_xlim(-0.6, 1.6)
+        texts = [_panel_title(a, "") for a in (ax, picture_ax, bars_ax)]
+
+        def update(result):
+            line.set_ydata(result["curve"])
+            shown.set_data(result["picture"])
+            bars[0].set_height(result["shares"]["easy_share"])
+            bars[1].set_height(result["shares"]["hard_share"])
+            for text, title in zip(texts, titles(result), strict=True):
+                text.set_text(title)
+
+        update(result)
+        _freeze_around(fig, ax, [0.0, 0.0, 0.33, top + 0.01])
+        _freeze_around(fig, bars_ax, [0.7, 0.0, 1.0, top + 0.01])
+        # the colour bar (dozens of ticks of a log scale) and the map's title are the same
+        # in every frame
+        _freeze(fig, [[box.x1 + 0.005, 0.0, 0.7 - box.x1 - 0.005, top + 0.01],
+                      [box.x0, box.y1 + 0.005, box.width, 0.995 - box.y1]], [bar.ax, texts[1]])
+        for axes in (ax, bars_ax):  # tick marks and labels now frozen: skip their layout
+            axes.xaxis.set_visible(False)
+            axes.yaxis.set_visible(False)
+        return update
+
+    return Demo(compute, plot,
+                [Slider("gamma", list(FOCAL_GAMMAS), default=2.0, label="focusing γ")],
+                figsize=(6.8, 2.6),
+                caption="FL = -(1 - p_t)^γ ln p_t. Left: grey, γ = 0 (cross entropy, the "
+                        "top curve), 0.5, 1, 2 and 5; black, the slider's γ. Middle: the loss "
+                        "of every pixel of one image (dark: small). Right: the share of the "
+                        "validation set's total loss carried by the easy pixels, p_t > 0.9, "
+                        "and by the hard ones.")
+
+
+def tversky_sweep(logits, target, alphas=TVERSKY_ALPHAS, *, example=0):
+    """For each alpha (beta = 1 - alpha): the Tversky loss's gradient map and preferred mask.
+
+    The gradient of :func:`segcourse.losses.tversky_loss` (foreground only,
+    ``include_background=False``) with respect to the foreground logit of
+    image ``example`` (:func:`segcourse.losses.gradient_map`), and the
+    threshold of the foreground probabilities of the whole batch whose mask
+    scores best under the Tversky index, with its precision and recall
+    (:func:`segcourse.losses.tversky_thresholds`).
+
+    Returns
+    -------
+    dict with ``alphas`` and, per alpha, ``gradient`` (``(H, W)``),
+    ``choice`` (the result of ``tversky_thresholds``); ``probability``
+    (foreground probabilities ``(N, H, W)``).
+
+    Examples
+    --------
+    >>> import torch
+    >>> logits = torch.zeros(1, 2, 2, 2)
+    >>> logits[0, 1] = torch.tensor([[2.0, 0.0], [1.0, -3.0]])  # p = 0.88, 0.5, 0.73, 0.05
+    >>> target = np.array([[[1, 1], [0, 0]]])
+    >>> sweep = tversky_sweep(logits, target, alphas=[0.2, 0.8])
+    >>> [sweep["choice"][a]["recall"] for a in (0.2, 0.8)]  # misses dear, then false alarms
+    [1.0, 0.5]
+    """
+    import torch
+
+    from .losses import gradient_map, tversky_loss, tversky_thresholds
+
+    logits, target = _as_logits(logits, target)
+    probability = torch.softmax(logits, dim=1)[:, 1].numpy()
+    result = {"alphas": [float(a) for a in alphas], "probability": probability,
+              "gradient": {}, "choice": {}}
+    for alpha in result["alphas"]:
+        beta = round(1.0 - alpha, 10)
+        result["gradient"][alpha] = gradient_map(
+            tversky_loss, logits[example:example + 1], target[example:example + 1],
+            alpha=alpha, beta=beta, include_background=False)[0].numpy()
+        result["choice"][alpha] = tversky_thresholds(probability, target.numpy() > 0,
+                                                     alpha=alpha, beta=beta)
+    return result
+
+
+def tversky_demo(logits=None, target=None, *, example=None):
+    """Chapter 06: slide the Tversky loss's alpha (beta = 1 - alpha): misses against false alarms.
+
+    Left, the gradient of the Tversky loss with respect to the foreground
+    logit of one image (purple: the step raises the logit, more foreground;
+    green: it lowers it; one colour scale for every frame); middle, the
+    mask ``p > t`` of that image at the threshold whose mask scores best
+    under the Tversky index on the validation set, in the error colours;
+    right, that mask's precision and recall on the validation set against
+    alpha (:func:`tversky_sweep`).
+
+    Parameters
+    ----------
+    logits : tensor or array ``(N, 2, H, W)``, optional
+        By default those of the model chapter 06 trains.
+    target : array ``(N, H, W)``, optional
+    example : int, optional
+        The image shown (default: :func:`missed_object_image`).
+    """
+    from matplotlib.colors import Normalize
+
+    from .plotting import SIGNED_CMAP, signed_limit
+
+    if logits is None or target is None:
+        outputs = _chapter06_outputs()
+        logits, target = outputs["logits"], outputs["masks"]
+        example = outputs["example"] if example is None else example
+    logits, target = _as_logits(logits, target)
+    if example is None:
+        example = missed_object_image(logits.argmax(1).numpy(), target.numpy())
+    example = check_int(example, "example", minimum=0)
+    if example >= len(target):
+        raise argument_error("example", f"an image index below {len(target)}", example)
+    sweep = tversky_sweep(logits, target, example=example)
+    alphas = sweep["alphas"]
+    limit = signed_limit(*sweep["gradient"].values())
+    truth = target.numpy()[example] > 0
+    x = np.asarray(alphas)
+    curves = {"precision": np.array([sweep["choice"][a]["precision"] for a in alphas]),
+              "recall": np.array([sweep["choice"][a]["recall"] for a in alphas])}
+
+    def compute(alpha):
+        choice = sweep["choice"][alpha]
+        mask = sweep["probability"][example] > choice["threshold"]
+        return {"alpha": alpha, "choice": choice, "index": alphas.index(alpha),
+                "gradient": _band_picture(0.5 + 0.5 * sweep["gradient"][alpha] / limit,
+                                          SIGNED_CMAP),
+                "errors": _error_picture(mask, truth)}
+
+    def titles(result):
+        choice = result["choice"]
+        return (f"gradient, α = {result['alpha']:g},\nβ = {1 - result['alpha']:.1f}",
+                f"mask p > {choice['threshold']:.2f}",
+                f"precision {choice['precision']:.2f}\nrecall {choice['recall']:.2f}")
+
+    def plot(result, fig):
+        title_room = 3.4 * COURSE_RC["axes.titlesize"] / 72
+        top = 1 - title_room / fig.get_figheight()
+        gradient_ax = fig.add_axes([0.005, 0.03, 0.25, top - 0.05])
+        shown_gradient = Picture(gradient_ax, result["gradient"], frame=True)
+        box = gradient_ax.get_position()
+        bar = _banded_colorbar(fig, [box.x1 + 0.01, box.y0, 0.012, box.height], SIGNED_CMAP,
+                               Normalize(-limit, limit), "∂L/∂z", ticks=[-limit, 0, limit])
+        bar.ax.set_yticklabels([f"{-limit:.2g}", "0", f"{limit:.2g}"])
+        colorbar_box = [box.x1 + 0.005, 0.0, 0.41 - box.x1 - 0.005, top + 0.01]
+        errors_ax = fig.add_axes([0.44, 0.14, 0.23, top - 0.16])
+        shown_errors = Picture(errors_ax, result["errors"], frame=True)
+        legend_ax = _error_legend(fig, [0.41, 0.0, 0.3, 0.11], ncol=2)
+        ax, _, markers, vline = _curve_axes(
+            fig, [0.8, 0.2, 0.185, top - 0.2], x, curves, ["precision", "recall"],
+            log_x=False, xlabel="α (β = 1 - α)", ylabel="score", ylim=(0.0, 1.02))
+        ax.set_xticks([0.1, 0.5, 0.9])
+        texts = [_panel_title(a, "") for a in (gradient_ax, errors_ax, ax)]
+
+        def update(result):
+            shown_gradient.set_data(result["gradient"])
+            shown_errors.set_data(result["errors"])
+            _mark(markers, vline, x, curves, result["index"])
+            for text, title in zip(texts, titles(result), strict=True):
+                text.set_text(title)
+
+        update(result)
+        _freeze_around(fig, ax, [0.71, 0.0, 1.0, top + 0.01])
+        _freeze(fig, [[0.41, 0.0, 0.3, 0.12], colorbar_box], [legend_ax, bar.ax])
+        return update
+
+    return Demo(compute, plot,
+                [Slider("alpha", list(TVERSKY_ALPHAS), default=0.5,
+                        label="α (false positives); β = 1 - α")],
+                figsize=(6.8, 2.6),
+                caption="Tversky loss 1 - TP / (TP + α FP + β FN) on probabilities. Left: its "
+                        "gradient (purple: the step adds foreground; green: it removes it). "
+                        "Middle: the mask whose Tversky index is best among thresholds of the "
+                        "trained model's probabilities (TP blue, FP vermilion, FN yellow, TN "
+                        "black). A small α (large β) makes misses dear: the mask grows, recall "
+                        "rises, precision falls.")
+
+
+# -----------------------------------------------------------------------------
+# Chapter 07: the training lab, every loss and every seed on the same test images
+# -----------------------------------------------------------------------------
+
+_CHAPTER07 = None
+
+
+def _chapter07_results():
+    """A quick run of chapter 07's grid at 5 % foreground, for the demo's default: computed once.
+
+    The notebook runs the whole lab (three fractions, more images and
+    epochs) and passes its own results to :func:`training_lab_demo`; this
+    smaller run (six epochs on 24 images, a few seconds) only saves the
+    bench and the tests from needing the notebook.
+    """
+    global _CHAPTER07
+    if _CHAPTER07 is None:
+        from .experiments import run_experiment
+
+        _CHAPTER07 = run_experiment(foreground_fractions=[0.05], seeds=[0, 1, 2], epochs=6,
+                                    num_train=24, num_val=8, num_test=4, progress=False)
+    return _CHAPTER07
+
+
+def _tile_pictures(pictures, *, gap=1):
+    """Up to four ``(H, W, 4)`` pictures two by two, apart by ``gap`` grey pixels."""
+    pictures = list(pictures)[:4]
+    height, width = pictures[0].shape[:2]
+    grey = rgba8([(0.6, 0.6, 0.6)])[0]
+    tiled = np.empty((2 * height + gap, 2 * width + gap, 4), dtype=np.uint8)
+    tiled[...] = grey
+    tiled[height:height + gap, :] = grey
+    for index in range(4):
+        row, col = divmod(index, 2)
+        cell = (pictures[index] if index < len(pictures)
+                else np.broadcast_to(rgba8([(0.0, 0.0, 0.0)])[0], pictures[0].shape))
+        tiled[row * (height + gap):row * (height + gap) + height,
+              col * (width + gap):col * (width + gap) + width] = cell
+    return tiled
+
+
+def training_lab_demo(results=None, *, foreground_fraction=None, images=4, score="dice"):
+    """Chapter 07: the predictions of every loss and every seed on the same test images.
+
+    Left, the errors (TP blue, FP vermilion, FN yellow, TN black) of the
+    model trained with the chosen loss and seed on the first test images,
+    tiled two by two (grey lines between them); right, the chosen score of every run of the grid at
+    that foreground fraction (each seed a dot, the mean and its standard
+    deviation a bar), the chosen run circled. Nothing is trained here: the
+    demo shows the predictions the experiment stored.
+
+    Parameters
+    ----------
+    results : segcourse.experiments.ExperimentResults, optional
+        What :func:`segcourse.experiments.run_experiment` returned; by default
+        a quick run of the lab at 5 % foreground (computed once).
+    foreground_fraction : float, optional
+        Which fraction of the grid to show; default the smallest (the hardest).
+    images : int, default 4
+        Test images shown (1 to 4, tiled two by two).
+    score : str, default "dice"
+        The score of the right panel, a column of ``results.rows``.
+    """
+    from .experiments import ExperimentResults
+    from .plotting import _seed_offsets, show_seed_scores
+
+    if results is None:
+        results = _chapter07_results()
+    if not isinstance(results, ExperimentResults):
+        raise argument_error("results", "what segcourse.experiments.run_experiment returns",
+                             type(results).__name__, type_error=True)
+    fractions = results.fractions
+    fraction = min(fractions) if foreground_fraction is None else foreground_fraction
+    if fraction not in fractions:
+        raise argument_error("foreground_fraction", f"one of the grid's fractions {fractions}",
+                             repr(foreground_fraction))
+    images = check_int(images, "images", minimum=1)
+    if images > 4:
+        raise argument_error("images", "an integer in [1, 4]", images)
+    if not results.rows or score not in results.rows[0]:
+        raise argument_error("score", "a score of the table", repr(score))
+    names, seeds = results.losses, results.seeds
+    targets = results.test_sets[fraction].masks[:images] > 0
+    groups = results.groups(score, foreground_fraction=fraction)
+    offsets = _seed_offsets(len(seeds))
+
+    def compute(loss, seed):
+        pred = results.predictions[(loss, fraction, seed)][:images]
+        row = results.select(loss=loss, foreground_fraction=fraction, seed=seed)[0]
+        return {"pred": pred, "loss": loss, "seed": seed, "row": row,
+                "position": (row[score], names.index(loss) + offsets[seeds.index(seed)])}
+
+    def errors(result):
+        return _tile_pictures([_error_picture(pred, target)
+                               for pred, target in zip(result["pred"], targets, strict=True)])
+
+    def share(value):
+        return "0/0" if np.isnan(value) else f"{value:.2f}"
+
+    def titles(result):
+        row = result["row"]
+        return (f"{result['loss']}, seed {result['seed']}",
+                f"test set: precision {share(row['precision'])}, "
+                f"recall {share(row['recall'])}")
+
+    def plot(result, fig):
+        picture_ax = fig.add_axes([0.005, 0.14, 0.30, 0.72])
+        shown = Picture(picture_ax, errors(result), frame=True)
+        picture_title = _panel_title(picture_ax, "")
+        legend_ax = _error_legend(fig, [0.0, 0.0, 0.31, 0.11])
+        ax = fig.add_axes([0.53, 0.2, 0.45, 0.66])
+        label = SCORE_LABELS.get(score, score)
+        show_seed_scores(groups, ax, score=score,
+                         xlabel=f"test {label} at {_percent(fraction)} foreground")
+        if ax.get_xlim() == (0.0, 1.0):  # room for the ring around a run at 0 or 1
+            ax.set_xlim(-0.05, 1.05)
+        # clipped to the axes: it must never reach the frozen tick labels around them
+        ring, = ax.plot([np.nan], [np.nan], linestyle="none", marker="o", markersize=12,
+                        markerfacecolor="none", markeredgecolor="black", markeredgewidth=1.8,
+                        zorder=4)
+        plot_title = _panel_title(ax, "")
+
+        def update(result):
+            shown.set_data(errors(result))
+            ring.set_data([result["position"][0]], [result["position"][1]])
+            for text, title in zip((picture_title, plot_title), titles(result), strict=True):
+                text.set_text(title)
+
+        update(result)
+        _freeze_around(fig, ax, [0.33, 0.0, 1.0, 0.87])
+        _freeze(fig, [[0.0, 0.0, 0.32, 0.12]], [legend_ax])
+        return update
+
+    return Demo(compute, plot,
+                [Slider("loss", names, default=names[0], label="loss"),
+                 Slider("seed", seeds, default=seeds[0], label="seed")],
+                figsize=(6.8, 2.7),
+                caption="The same test images for every loss and seed: blue, shape found; "
+                        "vermilion, background taken for shape; yellow, shape missed. Right: "
+                        "the test score of every run, the shown one circled.")
+
+
 #: Every demo of the course, for ``make bench`` and the tests: name -> factory.
 DEMOS = {
     "01 threshold": threshold_demo,
@@ -1695,4 +2273,7 @@ DEMOS = {
     "04 small objects": small_objects_demo,
     "04 stray blob": stray_blob_demo,
     "05 object threshold": object_threshold_demo,
+    "06 focal loss": focal_demo,
+    "06 Tversky loss": tversky_demo,
+    "07 training lab": training_lab_demo,
 }

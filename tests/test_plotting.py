@@ -442,7 +442,7 @@ from segcourse.labels import class_colors  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ["01_what_is_segmentation", "02_types_semantic_instance_panoptic", "03_model_output",
-            "04_pixel_scores", "05_object_scores"]
+            "04_pixel_scores", "05_object_scores", "06_losses"]
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import numbers
 import re
 
 import numpy as np
@@ -70,7 +71,11 @@ def test_course_demo_sliders_run_left_to_right_in_increasing_order(name, course_
     demo, _ = course_demos[name]
     for slider in demo.sliders:
         values = list(slider.values)
-        assert values == sorted(values) and len(set(values)) == len(values)
+        assert len(set(map(repr, values))) == len(values)
+        # numbers increase; settings that are not numbers (the losses of chapter 07) have no
+        # order of their own, as Slider says, and keep the order the chapter gives them
+        if all(isinstance(v, numbers.Real) for v in values):
+            assert values == sorted(values)
 
 
 def _square_demo():

@@ -20,6 +20,10 @@ replace, instead of an error, so a learner copy runs top to bottom.
 - Chapter 05 (:mod:`segcourse.exercises.ch05`): :func:`check_object_iou`,
   :func:`check_match_counts`, :func:`check_ap_from_ranked`,
   :func:`check_panoptic_quality`.
+- Chapter 06 (:mod:`segcourse.exercises.ch06`): :func:`check_log_softmax`,
+  :func:`check_focal_of_pixel`, :func:`check_soft_dice_loss`, :func:`check_ce_gradient`.
+- Chapter 07 (:mod:`segcourse.exercises.ch07`): :func:`check_best_recall`,
+  :func:`check_focal_tversky`, :func:`check_paired_differences`.
 
 Every ``check_*`` is importable from here: ``exercises.check_box_from_mask``.
 
@@ -58,6 +62,13 @@ from .ch05 import (
     check_object_iou,
     check_panoptic_quality,
 )
+from .ch06 import (
+    check_ce_gradient,
+    check_focal_of_pixel,
+    check_log_softmax,
+    check_soft_dice_loss,
+)
+from .ch07 import check_best_recall, check_focal_tversky, check_paired_differences
 
 __all__ = [
     "CheckResult",
@@ -80,4 +91,11 @@ __all__ = [
     "check_match_counts",
     "check_ap_from_ranked",
     "check_panoptic_quality",
+    "check_log_softmax",
+    "check_focal_of_pixel",
+    "check_soft_dice_loss",
+    "check_ce_gradient",
+    "check_best_recall",
+    "check_focal_tversky",
+    "check_paired_differences",
 ]
