@@ -445,10 +445,13 @@ def summarize(rows, scores=SCORES, *, by=("loss", "foreground_fraction")):
     -------
     list of dict
         In order of first appearance, each with the ``by`` columns, ``n``
-        (the number of rows) and for every score ``<score>_mean``,
-        ``<score>_std`` (the sample standard deviation, ``ddof=1``; NaN for
-        a single row), ``<score>_min`` and ``<score>_max``. NaN values are
-        left out of the statistics of their score.
+        (the number of rows) and for every score ``<score>_n`` (the rows
+        whose score is not NaN: the runs the statistics use),
+        ``<score>_mean``, ``<score>_std`` (the sample standard deviation,
+        ``ddof=1``; NaN for a single value), ``<score>_min`` and
+        ``<score>_max``. NaN values (a precision of 0/0, say) are left out
+        of the statistics of their score, so say ``<score>_n`` wherever it
+        is smaller than ``n``.
 
     Examples
     --------
@@ -478,6 +481,7 @@ def summarize(rows, scores=SCORES, *, by=("loss", "foreground_fraction")):
         for score in scores:
             values = np.array([row[score] for row in members], dtype=float)
             values = values[~np.isnan(values)]
+            entry[f"{score}_n"] = int(values.size)
             entry[f"{score}_mean"] = float(values.mean()) if values.size else math.nan
             entry[f"{score}_std"] = (float(values.std(ddof=1)) if values.size > 1
                                      else math.nan)

@@ -1901,8 +1901,26 @@ def show_loss_map(values, ax=None, *, vmin=None, vmax=None, label="loss", title=
     return _finish(ax, title)
 
 
+def _tick_labels(values):
+    """One format for all of a colour bar's tick labels: decimal, or all ``4e-4`` style.
+
+    >>> _tick_labels([-0.5, -0.005, 0.0, 0.005, 0.5])
+    ['-0.5', '-0.005', '0', '0.005', '0.5']
+    >>> _tick_labels([-4.3e-4, -4.3e-6, 0.0, 4.3e-6, 4.3e-4])
+    ['-4e-4', '-4e-6', '0', '4e-6', '4e-4']
+    """
+    nonzero = [abs(value) for value in values if value]
+    if nonzero and 1e-3 <= min(nonzero) and max(nonzero) < 10:
+        return [f"{value:.1g}" if value else "0" for value in values]
+    labels = []
+    for value in values:
+        mantissa, exponent = f"{value:.0e}".split("e") if value else ("0", None)
+        labels.append(mantissa if exponent is None else f"{mantissa}e{int(exponent)}")
+    return labels
+
+
 def show_map_grid(rows, *, row_labels, column_titles=None, signed=True, label=None,
-                  panel_height=1.45, decades=None):
+                  panel_height=1.45, decades=None, width=None):
     """A grid of maps with one shared colour scale, and one colour bar, per row.
 
     Row ``r`` holds the maps of one quantity (the gradient of one loss) for
@@ -1928,7 +1946,13 @@ def show_map_grid(rows, *, row_labels, column_titles=None, signed=True, label=No
         factors of 10 below the row's largest magnitude ``L`` on each side of
         0 (values under ``L / 10**decades`` in size are drawn linearly), so
         that a column whose values are 100 times smaller than the others'
-        still shows. ``None``: a linear scale from ``-L`` to ``L``.
+        still shows. ``None``: a linear scale from ``-L`` to ``L``. The colour
+        bars' tick labels share one format per bar (all decimal or all
+        ``4e-4`` style).
+    width : float, optional
+        The figure's width in inches, at most :data:`COLUMN_WIDTH_IN`; by
+        default 1.55 inches per column plus 1.6, within the column. Give the
+        panels a ``panel_height`` that fills it (maps are drawn square).
 
     Returns
     -------
@@ -1965,9 +1989,10 @@ def show_map_grid(rows, *, row_labels, column_titles=None, signed=True, label=No
     panel_height = check_number(panel_height, "panel_height", low=0.0, low_open=True)
     if decades is not None:
         decades = check_positive_int(decades, "decades")
+    width = (min(COLUMN_WIDTH_IN, 1.55 * count + 1.6) if width is None
+             else check_number(width, "width", low=0.0, high=COLUMN_WIDTH_IN, low_open=True))
     fig, axes = plt.subplots(len(rows), count, squeeze=False, constrained_layout=True,
-                             figsize=(min(COLUMN_WIDTH_IN, 1.55 * count + 1.6),
-                                      panel_height * len(rows) + 0.3))
+                             figsize=(width, panel_height * len(rows) + 0.3))
     for r, (row, row_label) in enumerate(zip(rows, row_labels, strict=True)):
         maps = [_float_map(values, f"rows[{r}]", 2) for values in row]
         ticks = None
@@ -1999,7 +2024,7 @@ def show_map_grid(rows, *, row_labels, column_titles=None, signed=True, label=No
         axes[r, 0].set_ylabel(row_label)
         bar = fig.colorbar(images[-1], ax=list(axes[r]), fraction=0.05, pad=0.02, ticks=ticks)
         if ticks is not None:
-            bar.ax.set_yticklabels([f"{value:.1g}" if value else "0" for value in ticks])
+            bar.ax.set_yticklabels(_tick_labels(ticks))
             bar.ax.minorticks_off()
         if label is not None:
             bar.set_label(label)

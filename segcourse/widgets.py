@@ -1970,12 +1970,21 @@ def focal_demo(logits=None, target=None, *, example=None):
 
     return Demo(compute, plot,
                 [Slider("gamma", list(FOCAL_GAMMAS), default=2.0, label="focusing γ")],
+                alt=("Left, the focal loss against the probability of the true class for "
+                     "several γ, the chosen γ drawn thick and black; middle, the focal loss "
+                     "of every pixel of one validation image on a logarithmic colour scale, "
+                     "bright where the loss is large: the missed object and the shapes' "
+                     "borders; right, bars of the share of the total loss carried by the "
+                     "easy pixels and by the hard ones"),
                 figsize=(6.8, 2.6),
                 caption="FL = -(1 - p_t)^γ ln p_t. Left: grey, γ = 0 (cross entropy, the "
                         "top curve), 0.5, 1, 2 and 5; black, the slider's γ. Middle: the loss "
                         "of every pixel of one image (dark: small). Right: the share of the "
                         "validation set's total loss carried by the easy pixels, p_t > 0.9, "
                         "and by the hard ones.")
+
+
+_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def tversky_sweep(logits, target, alphas=TVERSKY_ALPHAS, *, example=0):
@@ -2083,9 +2092,16 @@ def tversky_demo(logits=None, target=None, *, example=None):
         gradient_ax = fig.add_axes([0.005, 0.03, 0.25, top - 0.05])
         shown_gradient = Picture(gradient_ax, result["gradient"], frame=True)
         box = gradient_ax.get_position()
+        # short tick labels (the mantissa) and the power of 10 in the label, so that the
+        # label sits next to its bar
+        power = int(np.floor(np.log10(limit)))
+        scale = 10.0 ** power
         bar = _banded_colorbar(fig, [box.x1 + 0.01, box.y0, 0.012, box.height], SIGNED_CMAP,
-                               Normalize(-limit, limit), "∂L/∂z", ticks=[-limit, 0, limit])
-        bar.ax.set_yticklabels([f"{-limit:.2g}", "0", f"{limit:.2g}"])
+                               Normalize(-limit, limit),
+                               "∂L/∂z" if power == 0 else
+                               f"∂L/∂z (×10{str(power).translate(_SUPERSCRIPTS)})",
+                               ticks=[-limit, 0, limit])
+        bar.ax.set_yticklabels([f"{-limit / scale:.2g}", "0", f"{limit / scale:.2g}"])
         colorbar_box = [box.x1 + 0.005, 0.0, 0.41 - box.x1 - 0.005, top + 0.01]
         errors_ax = fig.add_axes([0.44, 0.14, 0.23, top - 0.16])
         shown_errors = Picture(errors_ax, result["errors"], frame=True)
@@ -2106,11 +2122,20 @@ def tversky_demo(logits=None, target=None, *, example=None):
         update(result)
         _freeze_around(fig, ax, [0.71, 0.0, 1.0, top + 0.01])
         _freeze(fig, [[0.41, 0.0, 0.3, 0.12], colorbar_box], [legend_ax, bar.ax])
+        # which line is which, inside the plotting area (below the curves), drawn live
+        ax.legend(loc="lower center", frameon=False, borderaxespad=0.2, handlelength=1.8,
+                  labelspacing=0.2, handletextpad=0.4)
         return update
 
     return Demo(compute, plot,
                 [Slider("alpha", list(TVERSKY_ALPHAS), default=0.5,
                         label="α (false positives); β = 1 - α")],
+                alt=("Left, the gradient of the Tversky loss with respect to the foreground "
+                     "logit of one validation image, purple where the step adds foreground, "
+                     "green where it removes it; middle, the mask at the threshold whose "
+                     "Tversky index is best, in the error colours; right, that mask's "
+                     "precision and recall on the validation set against α, the chosen α "
+                     "marked"),
                 figsize=(6.8, 2.6),
                 caption="Tversky loss 1 - TP / (TP + α FP + β FN) on probabilities. Left: its "
                         "gradient (purple: the step adds foreground; green: it removes it). "
@@ -2221,8 +2246,10 @@ def training_lab_demo(results=None, *, foreground_fraction=None, images=4, score
 
     def titles(result):
         row = result["row"]
+        # the circled run's pooled test precision and recall, labelled as such: the
+        # right panel's own subject is every run's score (its x label)
         return (f"{result['loss']}, seed {result['seed']}",
-                f"test set: precision {share(row['precision'])}, "
+                f"circled: precision {share(row['precision'])}, "
                 f"recall {share(row['recall'])}")
 
     def plot(result, fig):
@@ -2256,6 +2283,12 @@ def training_lab_demo(results=None, *, foreground_fraction=None, images=4, score
     return Demo(compute, plot,
                 [Slider("loss", names, default=names[0], label="loss"),
                  Slider("seed", seeds, default=seeds[0], label="seed")],
+                alt=("Left, the errors of the model trained with the chosen loss and seed on "
+                     f"{images} test images tiled two by two: shape found, background taken "
+                     "for shape, shape missed; right, the test "
+                     f"{SCORE_LABELS.get(score, score)} of every loss and seed at "
+                     f"{_percent(fraction)} foreground, each seed a dot with the mean and "
+                     "its spread, the chosen run circled, with its precision and recall"),
                 figsize=(6.8, 2.7),
                 caption="The same test images for every loss and seed: blue, shape found; "
                         "vermilion, background taken for shape; yellow, shape missed. Right: "

@@ -166,6 +166,10 @@ def test_soft_dice_loss_right_answers_and_the_library_agrees():
      "you thresholded the probabilities"),
     (lambda p, g, s: 1 - (2 * np.sum(p * g) + s) / (np.sum(p * p) + g.sum() + s),
      "you squared the probabilities"),
+    (lambda p, g, s: 1 - 2 * np.sum(p * g) / (p.sum() + g.sum()),
+     "you left out the smoothing term s"),
+    (lambda p, g, s: 1 - (np.sum(p * g) + s) / (p.sum() + g.sum() + s),
+     "Dice counts the overlap twice"),
     (lambda p, g, s: 1 - 2 * np.sum(p * g) / (p.sum() + g.sum() + s),
      "the smoothing term s belongs in the numerator too"),
     (lambda p, g, s: 1 - (2 * np.sum(p * g) + s) / (p.sum() + g.sum()),
@@ -222,6 +226,30 @@ def test_ce_gradient_right_answers():
 ])
 def test_ce_gradient_typical_mistakes(wrong, start):
     assert_hint(check_ce_gradient(wrong), start)
+
+
+def naive_ce_gradient(logits, target):
+    """p - y from a softmax without the maximum trick: right until np.exp overflows."""
+    exponentials = np.exp(logits)
+    return exponentials / exponentials.sum(axis=0, keepdims=True) - one_hot(logits, target)
+
+
+def test_ce_gradient_large_logits_need_the_maximum_trick():
+    # right on ordinary logits, so only the case with logits near 1000 can catch it
+    logits = np.random.default_rng(0).normal(0.0, 2.0, size=(3, 4, 5))
+    target = np.zeros((4, 5), dtype=int)
+    np.testing.assert_allclose(naive_ce_gradient(logits, target), ce_gradient(logits, target))
+    with np.errstate(all="ignore"):
+        result = check_ce_gradient(naive_ce_gradient)
+    assert_hint(result, "right for ordinary logits, but logits near 1000 give nan or inf")
+    assert "Subtract each pixel's largest logit" in result.message
+    # a stable softmax that then loses the gradient's precision is told so without "nan"
+    def shifted_by_float32(z, t):
+        return ce_gradient(z.astype(np.float32).astype(float) if z.max() > 100 else z, t) \
+            + (1e-3 if z.max() > 100 else 0.0)
+
+    assert_hint(check_ce_gradient(shifted_by_float32),
+                "right for ordinary logits, but logits near 1000 give wrong values")
 
 
 def test_ce_gradient_other_wrong_answers_and_stubs():

@@ -87,18 +87,35 @@ def test_best_recall_right_answer():
 
 def test_best_recall_hints():
     results = fake_results()
-    assert_hint(check_best_recall("Dice", results), "Dice has the best Dice here (0.66)")
+    assert_hint(check_best_recall("Dice", results), "Dice has a mean recall of 0.58 at 1 %")
+    assert "a missed pixel and a false alarm alike" in check_best_recall("Dice", results).message
     assert_hint(check_best_recall("cross entropy", results), "cross entropy averages over every")
     assert_hint(check_best_recall("Tversky", results), "Tversky has a mean recall of 0.64")
+    assert "only 0.7 against 0.3" in check_best_recall("Tversky", results).message
     assert_hint(check_best_recall("weighted ce", results), "write the name exactly as the table "
                                                            "does: 'weighted CE'")
     assert_hint(check_best_recall("hinge", results), "'hinge' is not a loss of the lab")
     assert_hint(check_best_recall(3, results), "give the loss's name as a string")
     assert_hint(check_best_recall(len, results), "`best_recall` is a function")
-    # at another fraction the answer changes: the best recall at 20 % is weighted CE too,
-    # and the best Dice there is cross entropy
+    # at another fraction: the best recall at 20 % is weighted CE too
     assert_hint(check_best_recall("cross entropy", results, foreground_fraction=0.2),
-                "cross entropy has the best Dice here")
+                "cross entropy averages over every pixel, 80 % of them")
+    assert_right(check_best_recall("weighted CE", results, foreground_fraction=0.2))
+
+
+def test_best_recall_overlap_hint_is_reached_where_the_best_dice_is_the_best_recall():
+    """In the lab the best Dice at 1 % is weighted CE, also the best recall: the hint for an
+    overlap loss must not depend on it having the best Dice."""
+    rows = [{"loss": loss, "foreground_fraction": 0.01, "seed": seed, "dice": dice,
+             "recall": recall}
+            for loss, dice, recall in (("weighted CE", 0.66, 0.78), ("Dice", 0.62, 0.58),
+                                       ("Dice + CE", 0.37, 0.26), ("boundary", 0.33, 0.23))
+            for seed in range(3)]
+    results = ExperimentResults(rows=rows)
+    for loss in ("Dice", "Dice + CE", "boundary"):
+        result = check_best_recall(loss, results)
+        assert_hint(result, f"{loss} has a mean recall of")
+        assert "about 1 / fraction times a false alarm" in result.message
 
 
 def test_best_recall_stubs_and_bad_results():
@@ -167,6 +184,40 @@ def test_focal_tversky_right_answers():
 ])
 def test_focal_tversky_hints(function, start):
     assert_hint(check_focal_tversky(function), start)
+
+
+def test_focal_tversky_alpha_and_beta_not_passed_on_to_the_library():
+    """tversky_loss's defaults are 0.5/0.5: a learner who forgets to pass alpha and beta on
+    gets a hint of its own, not "the power of the mean"."""
+    def forgets_alpha_and_beta(logits, target, *, alpha=0.3, beta=0.7, gamma=0.75):
+        return (losses.tversky_loss(logits, target, reduction="none") ** gamma).mean()
+
+    result = check_focal_tversky(forgets_alpha_and_beta)
+    assert_hint(result, "pass alpha and beta on: tversky_loss's defaults are 0.5/0.5")
+
+
+def test_focal_tversky_cases_tell_the_mistakes_clearly_apart():
+    """Imbalanced targets and images predicted well and badly: per-image Tversky indices
+    differ a lot, so the right answer, the power of the mean and alpha = beta = 0.5 differ
+    by far more than the checker's tolerance (1e-4) in the first case."""
+    from segcourse.exercises import ch07
+
+    logits, target, options = ch07._focal_tversky_cases()[0]
+    assert options == {}
+    terms = losses.tversky_loss(logits, target, alpha=0.3, beta=0.7, reduction="none")
+    assert float(terms.max() - terms.min()) > 0.5
+    right = float((terms ** 0.75).mean())
+    values = [right] + [float(value) for value, _ in
+                        ch07._focal_tversky_mistakes(logits, target, 0.3, 0.7, 0.75)]
+    finite = [value for value in values if np.isfinite(value)]
+    gaps = [abs(a - b) / max(abs(a), abs(b)) for i, a in enumerate(finite)
+            for b in finite[i + 1:]]
+    assert min(gaps) > 1e-3, min(gaps)
+    power_of_mean = float(terms.mean() ** 0.75)
+    half_half = float((losses.tversky_loss(logits, target, reduction="none") ** 0.75).mean())
+    for wrong in (power_of_mean, half_half):
+        assert abs(wrong - right) > 0.01 * right
+    assert abs(power_of_mean - half_half) > 0.01 * right
 
 
 def test_focal_tversky_wrong_kinds_of_answer():
@@ -263,6 +314,50 @@ def _every_fraction(rows, score, loss_a, loss_b, fraction):
 ])
 def test_paired_differences_hints(function, start):
     assert_hint(check_paired_differences(function, fake_results()), start)
+
+
+def _rows(dice):
+    """A tidy table from {loss: {fraction: dice per seed}}."""
+    return [{"loss": loss, "foreground_fraction": fraction, "seed": seed, "dice": value}
+            for loss, by_fraction in dice.items() for fraction, values in by_fraction.items()
+            for seed, value in enumerate(values)]
+
+
+# as in the lab: the default pairs (A - B at 1 %, D - A at 20 %, B - C at 5 %) have
+# differences of one sign each, and only B - C at 1 % has both signs
+ONE_SIGNED = {"A": {0.2: [0.90, 0.91, 0.92], 0.05: [0.6, 0.5, 0.7], 0.01: [0.20, 0.00, 0.15]},
+              "B": {0.2: [0.93, 0.92, 0.94], 0.05: [0.8, 0.8, 0.8], 0.01: [0.66, 0.64, 0.66]},
+              "C": {0.2: [0.94, 0.95, 0.93], 0.05: [0.7, 0.7, 0.7], 0.01: [0.64, 0.65, 0.58]},
+              "D": {0.2: [0.80, 0.81, 0.79], 0.05: [0.8, 0.8, 0.8], 0.01: [0.33, 0.34, 0.20]}}
+
+
+def test_paired_differences_absolute_value_is_told_apart_on_a_pair_of_mixed_signs():
+    results = ExperimentResults(rows=_rows(ONE_SIGNED))
+    assert_right(check_paired_differences(paired_differences, results))
+    assert_hint(check_paired_differences(lambda *args: np.abs(paired_differences(*args)),
+                                         results), "keep the sign")
+    assert_hint(check_paired_differences(lambda *args: -paired_differences(*args), results),
+                "the sign is reversed")
+    from segcourse.exercises import ch07
+
+    assert ch07._mixed_sign_pair(results.rows, "dice", results.losses,
+                                 results.fractions) == ("B", "C", 0.01)
+
+
+def test_paired_differences_without_a_mixed_pair_keeps_the_first_ambiguous_hint():
+    """No pair has both signs: abs(a - b) and b - a cannot be told apart; the hint names both
+    and the first pair it saw (a wrong verdict is falsy: `pending or ...` lost it)."""
+    dice = {loss: {0.01: values[0.01], 0.2: values[0.2]}
+            for loss, values in ONE_SIGNED.items() if loss != "C"}
+    dice["B"][0.01] = [0.66, 0.64, 0.70]  # B - D and B - A now one-signed everywhere
+    results = ExperimentResults(rows=_rows(dice))
+    from segcourse.exercises import ch07
+
+    assert ch07._mixed_sign_pair(results.rows, "dice", results.losses,
+                                 results.fractions) is None
+    result = check_paired_differences(lambda *args: np.abs(paired_differences(*args)), results)
+    assert_hint(result, "the sign is reversed, or you took the absolute value: return 'A' "
+                        "minus 'B'")
 
 
 def test_paired_differences_stubs_and_bad_results():

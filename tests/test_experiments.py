@@ -270,6 +270,8 @@ def test_summarize_gives_mean_sample_sd_range_and_leaves_nan_out():
     assert first["dice_std"] == pytest.approx(np.std([0.5, 0.7, 0.9], ddof=1))
     assert (first["dice_min"], first["dice_max"]) == (0.5, 0.9)
     assert second["n"] == 2 and second["dice_mean"] == 0.4 and math.isnan(second["dice_std"])
+    # how many runs each score's statistics use: a NaN run (a precision of 0/0) is not one
+    assert (first["dice_n"], second["dice_n"]) == (3, 1)
     with pytest.raises(ValueError, match="`rows`"):
         summarize([], "dice")
     with pytest.raises(ValueError, match="`scores`"):

@@ -461,3 +461,37 @@ def test_chapter_06_frames_equal_a_fresh_drawing_of_the_same_setting(name):
         moved = decode(demo.render(**setting))
         fresh = decode(widgets.DEMOS[name]().render(**setting))
         np.testing.assert_array_equal(moved, fresh, err_msg=str(setting))
+
+
+def test_show_map_grid_width_and_one_tick_format_per_colour_bar():
+    rows = [[np.full((3, 3), 4.3e-4), np.full((3, 3), -1e-6)],
+            [np.full((3, 3), 0.5), np.full((3, 3), -0.01)]]
+    axes = plotting.show_map_grid(rows, row_labels=["small", "large"], decades=3,
+                                  width=plotting.COLUMN_WIDTH_IN)
+    figure = axes[0, 0].figure
+    assert figure.get_figwidth() == pytest.approx(plotting.COLUMN_WIDTH_IN)
+    bars = [ax for ax in figure.axes if ax not in axes.ravel()]
+    labels = [[t.get_text() for t in bar.get_yticklabels()] for bar in bars]
+    assert labels[0] == ["-4e-4", "-4e-6", "0", "4e-6", "4e-4"]  # never "0.0004" with "4e-06"
+    assert labels[1] == ["-0.5", "-0.005", "0", "0.005", "0.5"]
+    narrow = plotting.show_map_grid(rows, row_labels=["a", "b"])  # the default keeps its width
+    assert narrow[0, 0].figure.get_figwidth() == pytest.approx(1.55 * 2 + 1.6)
+    with pytest.raises(ValueError, match="`width`"):
+        plotting.show_map_grid(rows, row_labels=["a", "b"], width=plotting.COLUMN_WIDTH_IN + 1)
+
+
+def test_chapter_06_demos_describe_themselves_and_the_tversky_curves_are_named():
+    logits, target = small_prediction()
+    focal = widgets.focal_demo(logits, target, example=2)
+    tversky = widgets.tversky_demo(logits, target, example=0)
+    assert "focal loss" in focal.alt and "easy pixels" in focal.alt
+    assert "Tversky" in tversky.alt and "precision and recall" in tversky.alt
+    figure = tversky.figure(alpha=0.5)
+    legends = [ax.get_legend() for ax in figure.axes if ax.get_legend() is not None]
+    texts = [[t.get_text() for t in legend.get_texts()] for legend in legends]
+    assert ["precision", "recall"] in texts  # beside the error colours' legend
+    assert legends[texts.index(["precision", "recall"])].get_visible()
+    bar_labels = [ax.get_ylabel() for ax in figure.axes if ax.get_ylabel().startswith("∂L/∂z")]
+    assert len(bar_labels) == 1 and all(len(t.get_text()) <= 4 for ax in figure.axes
+                                        for t in ax.get_yticklabels()
+                                        if ax.get_ylabel() == bar_labels[0])

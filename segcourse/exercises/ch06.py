@@ -12,7 +12,8 @@
 Each checker compares with :mod:`segcourse.losses` (or torch's autograd) and,
 for a wrong answer, recognises the usual mistakes (the log of an underflowed
 softmax, a base-10 logarithm, the Dice score instead of the loss, the sign of
-the gradient...) and names the one it sees.
+the gradient, a softmax that overflows at large logits...) and names the one it
+sees.
 """
 
 from __future__ import annotations
@@ -194,7 +195,8 @@ def _focal_mistakes(p, gamma):
     return [
         (-((1.0 - p) ** gamma) * math.log10(p),
          "that is a base-10 logarithm: the focal loss, like cross entropy, uses the natural "
-         "logarithm (np.log or math.log), so every value is ln(10) = 2.3 times larger."),
+         "logarithm (np.log or math.log); log10(p) = ln(p) / ln(10), so each of your values "
+         "is ln(10) = 2.3 times too small."),
         (-math.log(p),
          "that is the cross entropy, -ln p_t: multiply it by the focal factor (1 - p_t)^gamma."),
         (-(p ** gamma) * math.log(p),
@@ -287,6 +289,15 @@ def _soft_dice_mistakes(p, g, s):
             (1.0 - (2 * intersection + s) / (np.sum(p * p) + np.sum(g) + s),
              "you squared the probabilities in the denominator (Milletari's V-Net form): the "
              "exercise asks sum p + sum g."),
+            (1.0 - 2 * intersection / sizes,
+             "you left out the smoothing term s: with smooth = 1 the loss is 1 - (2 sum p g + "
+             "1) / (sum p + sum g + 1). It matters most on an empty target, where 2 sum p g = 0 "
+             "and only s in the numerator lets the loss fall below 1 (0 for an empty "
+             "prediction); add s to the numerator and to the denominator."),
+            (1.0 - (intersection + s) / (sizes + s),
+             "Dice counts the overlap twice: 2 sum p g in the numerator, because the "
+             "denominator sum p + sum g counts every overlapping pixel once in each sum; "
+             "without the 2 a perfect prediction scores 1/2, not 1."),
             (1.0 - 2 * intersection / (sizes + s),
              "the smoothing term s belongs in the numerator too: 1 - (2 sum p g + s) / "
              "(sum p + sum g + s); without it an empty target and an empty prediction give "
@@ -359,7 +370,9 @@ def _gradient_cases():
     target = rng.integers(0, 3, size=(4, 5))
     two = rng.normal(0.0, 1.0, size=(2, 3, 3))
     two_target = rng.integers(0, 2, size=(3, 3))
-    return [(logits, target), (two, two_target)]
+    large = logits + 1000.0  # np.exp overflows here unless each pixel's maximum is subtracted
+    large[:, 0, 0] = (800.0, -800.0, 0.0)  # and a probability of e^-800 underflows to 0
+    return [(logits, target), (two, two_target), (large, target)]
 
 
 def _autograd_gradient(logits, target):
@@ -434,10 +447,18 @@ def check_ce_gradient(function) -> CheckResult:
                          f"{result.shape}.")
         if _close(result, expected, rtol=1e-5, atol=1e-9):
             continue
+        if logits.max() > 100.0:  # the large logits: right for the others
+            trouble = "nan or inf" if not np.isfinite(result).all() else "wrong values"
+            return _hint(f"right for ordinary logits, but logits near 1000 give {trouble}: "
+                         "np.exp(1000) overflows to inf, and inf / inf is nan. Subtract each "
+                         "pixel's largest logit before np.exp (the softmax does not change): "
+                         "e = np.exp(z - z.max(axis=0, keepdims=True)); p = e / e.sum(axis=0, "
+                         "keepdims=True).")
         for wrong, hint in _gradient_mistakes(logits, target):
             if _close(result, wrong, rtol=1e-5, atol=1e-9):
                 return _hint(hint)
         return _hint("compare with torch's autograd: at every pixel the gradient is the "
                      "softmax probabilities (over axis 0) minus the one-hot target.")
-    return _right("p - y, equal to torch's autograd: each pixel's gradient depends on that "
-                  "pixel alone, and it is largest where the model is confidently wrong.")
+    return _right("p - y, equal to torch's autograd, also for logits near 1000: each "
+                  "pixel's gradient depends on that pixel alone, and it is largest where the "
+                  "model is confidently wrong.")

@@ -9,9 +9,11 @@
 - Exercise 3: :func:`check_paired_differences`, the per-seed differences of
   a score between two losses, from the lab's tidy table.
 
-Each checker recognises the usual mistakes (the best Dice taken for the best
-recall; the power of the mean instead of the mean of the powers; rows paired
-by their order instead of by their seed...) and names the one it sees.
+Each checker recognises the usual mistakes (an overlap loss taken for the
+best recall; the power of the mean instead of the mean of the powers; alpha
+and beta not passed on to ``tversky_loss``; rows paired by their order
+instead of by their seed; the absolute value of a difference...) and names
+the one it sees.
 """
 
 from __future__ import annotations
@@ -62,6 +64,18 @@ def _mean(results, score, loss, fraction):
 # Exercise 1: which loss finds the most foreground at 1 %?
 # ---------------------------------------------------------------------------
 
+#: What each overlap loss of the lab charges for a miss against a false alarm (exercise 1).
+_OVERLAP_LOSSES = {
+    "Dice": "An overlap loss charges a missed pixel and a false alarm alike (the Dice "
+            "loss weighs FP and FN equally).",
+    "Dice + CE": "Dice weighs a missed pixel and a false alarm equally, and the cross "
+                 "entropy added to it counts every pixel the same, mostly background.",
+    "Tversky": "Tversky charges a missed pixel more than a false alarm, but only 0.7 "
+               "against 0.3, about 2 times.",
+    "boundary": "The boundary loss starts as the Dice loss, which charges a missed pixel "
+                "and a false alarm alike.",
+}
+
 def check_best_recall(answer, results, *, foreground_fraction=None) -> CheckResult:
     """Check exercise 1: the name of the loss with the best mean recall at the hardest fraction.
 
@@ -81,8 +95,8 @@ def check_best_recall(answer, results, *, foreground_fraction=None) -> CheckResu
     ...         for name, d, r in (("Dice", 0.6, 0.5), ("weighted CE", 0.5, 0.9))]
     >>> check_best_recall("weighted CE", ExperimentResults(rows)).correct
     True
-    >>> check_best_recall("Dice", ExperimentResults(rows)).message[:33]
-    'Dice has the best Dice here (0.60'
+    >>> check_best_recall("Dice", ExperimentResults(rows)).message[:48]
+    'Dice has a mean recall of 0.50 at 1 % foreground'
     """
     results = _check_results(results)
     verdict = _first(_values_not_answered("the name of a loss, in quotes", best_recall=answer),
@@ -112,12 +126,10 @@ def check_best_recall(answer, results, *, foreground_fraction=None) -> CheckResu
                       f"{mine:.2f}{runner}. It misses the fewest foreground pixels; "
                       "whether it also finds them without false alarms is what precision "
                       "says.")
-    dices = {name: _mean(results, "dice", name, fraction) for name in names
-             if "dice" in results.rows[0]}
-    if dices and max(dices, key=lambda name: dices[name]) == answer:
-        return _hint(f"{answer} has the best Dice here ({dices[answer]:.2f}) but a recall of "
-                     f"{mine:.2f}: Dice also punishes false alarms. Recall counts only the "
-                     "misses: which loss makes a missed foreground pixel cost the most?")
+    if answer in _OVERLAP_LOSSES:
+        return _hint(f"{answer} has a mean recall of {mine:.2f} at {percent} foreground, "
+                     f"another loss {best:.2f}. {_OVERLAP_LOSSES[answer]} Which loss makes a "
+                     "missed foreground pixel cost about 1 / fraction times a false alarm?")
     if answer in ("cross entropy", "focal"):
         return _hint(f"{answer} averages over every pixel, {100 - 100 * fraction:g} % of them "
                      f"background, so saying \"background\" is cheap: its recall is only "
@@ -133,19 +145,31 @@ def check_best_recall(answer, results, *, foreground_fraction=None) -> CheckResu
 # ---------------------------------------------------------------------------
 
 def _focal_tversky_cases():
-    """(logits, target, options) cases; every class present in every image."""
+    """(logits, target, options) cases; every class present in every image.
+
+    The targets are imbalanced (a small square of each foreground class), so
+    that false positives and false negatives differ and ``alpha=0.3,
+    beta=0.7`` gives clearly another loss than ``0.5, 0.5``; and the images
+    of a batch are predicted well, badly and in between, so that their
+    Tversky indices differ a lot and the mean of the powers is clearly not
+    the power of the mean.
+    """
     import torch
 
     generator = torch.Generator().manual_seed(7)
     cases = []
-    for shape, options in (((2, 2, 6, 6), {}),
-                           ((3, 2, 5, 7), {"alpha": 0.5, "beta": 0.5, "gamma": 2.0}),
-                           ((2, 3, 6, 6), {"alpha": 0.2, "beta": 0.8, "gamma": 0.5})):
+    for shape, options in (((3, 2, 8, 8), {}),
+                           ((3, 2, 6, 7), {"alpha": 0.5, "beta": 0.5, "gamma": 2.0}),
+                           ((3, 3, 8, 8), {"alpha": 0.2, "beta": 0.8, "gamma": 0.5})):
         n, c, h, w = shape
-        logits = torch.randn(shape, generator=generator, dtype=torch.float64) * 2
-        target = torch.randint(0, c, (n, h, w), generator=generator)
-        target[:, 0, :c] = torch.arange(c)  # every class in every image
-        cases.append((logits, target, options))
+        target = torch.zeros((n, h, w), dtype=torch.int64)
+        for k in range(1, c):  # a small square of each foreground class
+            target[:, 3 * k - 2:3 * k, 1:3] = k
+        one_hot = torch.nn.functional.one_hot(target, c).movedim(-1, 1).to(torch.float64)
+        noise = torch.randn(shape, generator=generator, dtype=torch.float64)
+        # image 0 well predicted, image 1 wrong (the classes swapped), the rest in between
+        sharpness = torch.linspace(4.0, -2.0, n, dtype=torch.float64).view(n, 1, 1, 1)
+        cases.append((sharpness * one_hot + noise, target, options))
     return cases
 
 
@@ -170,6 +194,10 @@ def _focal_tversky_mistakes(logits, target, alpha, beta, gamma):
     mistakes = [
         (terms.mean(), "that is the Tversky loss itself: raise each image's and class's "
                        "1 - TI to the power gamma before you average."),
+        ((_tversky_terms(probs, target, 0.5, 0.5) ** gamma).mean(),
+         "pass alpha and beta on: tversky_loss's defaults are 0.5/0.5, not the 0.3/0.7 "
+         "of this exercise (tversky_loss(logits, target, alpha=alpha, beta=beta, "
+         "reduction='none'))."),
         (terms.mean() ** gamma, "that is the power of the mean: raise each image's and "
                                 "class's 1 - TI to gamma first, then average (the mean of "
                                 "the powers differs)."),
@@ -269,7 +297,10 @@ def check_focal_tversky(function) -> CheckResult:
                                  "defaults: use the arguments alpha, beta and gamma in the "
                                  "formula, not fixed numbers.")
             for wrong, hint in _focal_tversky_mistakes(logits, target, alpha, beta, gamma):
-                if math.isclose(value, float(wrong), rel_tol=1e-4, abs_tol=1e-7):
+                wrong = float(wrong)
+                # raw logits make 1 - TI negative and its power NaN: the same mistake
+                if (math.isclose(value, wrong, rel_tol=1e-4, abs_tol=1e-7)
+                        or (math.isnan(value) and math.isnan(wrong))):
                     return _hint(hint)
             told = options or "the default options"
             return _hint(f"for logits of shape {tuple(logits.shape)} with {told} the loss is "
@@ -303,6 +334,22 @@ def _paired(rows, score, loss_a, loss_b, fraction):
     return np.array([a[seed] - b[seed] for seed in seeds], dtype=float)
 
 
+def _mixed_sign_pair(rows, score, losses, fractions):
+    """The first (loss_a, loss_b, fraction) whose paired differences have both signs, or None.
+
+    Hardest fraction first (the smallest fraction, where the lab's losses differ
+    most). Only on such a pair does ``abs(a - b)`` differ from both the right
+    answer and its negation.
+    """
+    for fraction in sorted(fractions):
+        for index, loss_a in enumerate(losses):
+            for loss_b in losses[index + 1:]:
+                differences = _paired(rows, score, loss_a, loss_b, fraction)
+                if np.any(differences > 0) and np.any(differences < 0):
+                    return (loss_a, loss_b, fraction)
+    return None
+
+
 def _in_row_order(rows, score, loss, fraction=None):
     return np.array([row[score] for row in rows if row["loss"] == loss
                      and (fraction is None or row["foreground_fraction"] == fraction)],
@@ -329,7 +376,9 @@ def check_paired_differences(function, results) -> CheckResult:
     of ``loss_a`` minus the score of ``loss_b`` for the same seed, at the
     given foreground fraction. The checker calls the function on the rows of
     ``results`` in a shuffled order (a table's rows come in any order), for
-    several pairs of losses and fractions.
+    several pairs of losses and fractions, among them a pair whose
+    differences have both signs where the results hold one (so that the
+    absolute value is told apart from a reversed sign).
 
     Examples
     --------
@@ -363,6 +412,9 @@ def check_paired_differences(function, results) -> CheckResult:
     pairs = [(losses[0], losses[1], fractions[-1]), (losses[-1], losses[0], fractions[0])]
     if len(losses) > 2:
         pairs.append((losses[1], losses[2], fractions[len(fractions) // 2]))
+    mixed = _mixed_sign_pair(results.rows, score, losses, fractions)
+    if mixed is not None and mixed not in pairs:
+        pairs.append(mixed)  # only there is the absolute value told from a reversed sign
     rng = np.random.default_rng(3)
     pending = None  # a hint that a later pair may make more precise
     for loss_a, loss_b, fraction in pairs:
@@ -392,10 +444,11 @@ def check_paired_differences(function, results) -> CheckResult:
             continue
         reversed_sign = _same_values(values, -expected)
         absolute = _same_values(values, np.abs(expected))
-        if reversed_sign and absolute:  # every difference negative: the next pair tells
-            pending = pending or _hint(f"the sign is reversed: return {loss_a!r} minus "
-                                       f"{loss_b!r}, so that a positive difference means the "
-                                       "first loss scored higher.")
+        if reversed_sign and absolute:  # every difference negative: a later pair tells
+            if pending is None:  # (not `pending or ...`: a wrong verdict is falsy)
+                pending = _hint(f"the sign is reversed, or you took the absolute value: "
+                                f"return {loss_a!r} minus {loss_b!r}, with its sign, so that "
+                                "a positive difference means the first loss scored higher.")
             continue
         if reversed_sign:
             return _hint(f"the sign is reversed: return {loss_a!r} minus {loss_b!r}, so "
