@@ -1,9 +1,11 @@
 # The course's commands. Each target sets up what it needs on first use:
 # a virtual environment in .venv (tools/setup_venv.sh: the first Python 3.11
 # or newer found, the CPU build of torch) and the book's browser assets in
-# node_modules (MathJax, from package-lock.json).
+# node_modules (MathJax, reveal.js and axe-core, from package-lock.json).
 #
 #   make book     execute every notebook and build the HTML book
+#   make slides   one reveal.js deck per chapter, offline (book/_build/slides/)
+#   make pdf      the whole book as one PDF (book/_build/pdf/segcourse.pdf; needs chromium)
 #   make test     the whole test suite (ruff, unit, doctests, notebooks, book, browser)
 #   make lab      JupyterLab on the repository (notebooks/ and student/)
 #   make student  learner copies of the notebooks in student/
@@ -27,13 +29,14 @@ LAB_ARGS ?=
 # only passed on when set, so that tools/setup_venv.sh can choose the defaults
 export PYTHON TORCH_INDEX_URL
 
-.PHONY: book test lab student bench clean distclean lint venv
+.PHONY: book slides pdf test lab student bench clean distclean lint venv
 
 venv:
 	@bash tools/setup_venv.sh
 
 $(NODE_STAMP): package.json package-lock.json
-	@echo "[setup] installing MathJax for the offline book from the npm registry (seconds)"
+	@echo "[setup] installing MathJax, reveal.js and axe-core for the offline book, slides and" \
+	    "browser test from the npm registry (seconds)"
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
@@ -43,6 +46,16 @@ book: venv $(NODE_STAMP)
 	@echo "[book] executing every notebook and building the book (about a minute)"
 	PYTHONPATH=$(NETGUARD) $(PY) tools/build_book.py $(BOOK_HTML)
 	@echo "The book: $(abspath $(BOOK_HTML)/index.html)"
+
+# The decks and the PDF are made from the built book (its executed notebooks,
+# its pages), with the network guard on: nothing they need comes from the network.
+slides: book
+	@echo "[slides] one reveal.js deck per chapter (seconds)"
+	PYTHONPATH=$(NETGUARD) $(PY) tools/build_slides.py book/_build/slides
+
+pdf: book
+	@echo "[pdf] printing the book with headless chromium (about a minute)"
+	PYTHONPATH=$(NETGUARD) $(PY) tools/build_pdf.py book/_build/pdf/segcourse.pdf
 
 test: venv $(NODE_STAMP)
 	$(PY) -m ruff check .

@@ -44,7 +44,10 @@ nitpicky = False
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]
 myst_heading_anchors = 3
 
-nb_execution_mode = "force"
+# SEGCOURSE_BOOK_EXECUTE=0 builds without running the notebooks (their cells
+# without outputs): only for checks of the page frame, e.g. the launch buttons
+# (tests/test_launch.py); the real book always executes them.
+nb_execution_mode = "off" if os.environ.get("SEGCOURSE_BOOK_EXECUTE") == "0" else "force"
 nb_execution_timeout = 180
 nb_execution_raise_on_error = True
 nb_execution_show_tb = True
@@ -79,6 +82,11 @@ mathjax3_config = {"options": {"enableMenu": False}}
 html_theme = "sphinx_book_theme"
 html_static_path = ["_static"]
 html_css_files = ["segcourse.css"]
+# Accessibility (tests/test_browser.py runs axe-core on every page): the theme's
+# search button announces what it shows (_templates/search-button-field.html),
+# formulas that scroll in table cells can be reached with the keyboard.
+templates_path = ["_templates"]
+html_js_files = ["segcourse-a11y.js"]
 html_last_updated_fmt = None
 html_theme_options = {
     "home_page_in_toc": True,
@@ -88,6 +96,30 @@ html_theme_options = {
     "use_repository_button": False,
     "navigation_with_keys": False,
 }
+
+# --- Launch and repository buttons (the published online book) ------------------
+# One setting switches them on: the course's public repository, as a variable
+# here or in the environment of the build, e.g.
+#     SEGCOURSE_REPOSITORY_URL=https://github.com/ORG/segcourse make book
+# Each chapter then gets "launch" buttons (Binder, which builds the repository's
+# environment.yml, and Colab) that open its notebook from the repository, and
+# every page a link to the repository. Unset (the default, and the offline
+# book), the book has no such buttons and no link to any other site.
+REPOSITORY_URL = os.environ.get("SEGCOURSE_REPOSITORY_URL", "").strip().rstrip("/")
+REPOSITORY_BRANCH = os.environ.get("SEGCOURSE_REPOSITORY_BRANCH", "").strip() or "main"
+if REPOSITORY_URL:
+    html_theme_options.update({
+        "repository_url": REPOSITORY_URL,
+        "repository_branch": REPOSITORY_BRANCH,
+        # the book's chapters are notebooks/NN_*.ipynb at the repository's root
+        "path_to_docs": "",
+        "use_repository_button": True,
+        "launch_buttons": {
+            "binderhub_url": "https://mybinder.org",
+            "colab_url": "https://colab.research.google.com",
+            "notebook_interface": "jupyterlab",
+        },
+    })
 html_show_sourcelink = False
 # An explicit default colour mode: without it a first visit logs a console error.
 html_context = {"default_mode": "auto"}
@@ -104,5 +136,23 @@ def _copy_mathjax(app):
                         ignore=shutil.ignore_patterns("sre", "*.map"))
 
 
+def _aria_fixes(app, pagename, templatename, context, doctree):
+    """Two accessibility fixes in the pages' HTML (axe-core, see tests/test_browser.py).
+
+    - Bibliography entries as list items of the citation list (role="list"):
+      docutils marks each role="doc-biblioentry", a role ARIA 1.2 deprecates
+      and a "list" may not hold, so screen readers miss the list's items
+      (aria-required-children, critical).
+    - The "Show solution" toggles (myst-nb's hide-input) lose their aria-label
+      "Toggle hidden content": a screen reader then announces what the button
+      says, as a sighted reader sees it (label-content-name-mismatch, serious).
+    """
+    body = context.get("body")
+    if body:
+        context["body"] = (body.replace('role="doc-biblioentry"', 'role="listitem"')
+                           .replace('<summary aria-label="Toggle hidden content">', "<summary>"))
+
+
 def setup(app):
     app.connect("builder-inited", _copy_mathjax)
+    app.connect("html-page-context", _aria_fixes)

@@ -43,7 +43,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-import torch
+
+try:
+    import torch
+except ModuleNotFoundError as error:  # a plain install: name the extra
+    from segcourse._optional import missing_extra
+
+    raise missing_extra(error, __name__) from error
+
 from torch import nn
 
 from segcourse import labels, metrics, models

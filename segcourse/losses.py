@@ -69,7 +69,14 @@ import math
 from collections.abc import Callable, Sequence
 
 import numpy as np
-import torch
+
+try:
+    import torch
+except ModuleNotFoundError as error:  # a plain install: name the extra
+    from segcourse._optional import missing_extra
+
+    raise missing_extra(error, __name__) from error
+
 import torch.nn.functional as F
 from torch import nn
 

@@ -16,7 +16,14 @@ import time
 from collections.abc import Callable
 
 import numpy as np
-import torch
+
+try:
+    import torch
+except ModuleNotFoundError as error:  # a plain install: name the extra
+    from segcourse._optional import missing_extra
+
+    raise missing_extra(error, __name__) from error
+
 from torch import nn
 
 from segcourse._validation import (

@@ -69,6 +69,14 @@ import warnings
 
 import numpy as np
 
+try:
+    import matplotlib  # noqa: F401  (every function draws with it)
+except ModuleNotFoundError as error:  # a plain install: name the extra
+    from segcourse._optional import missing_extra
+
+    raise missing_extra(error, __name__) from error
+
+
 from ._validation import (
     argument_error,
     check_instance_map,

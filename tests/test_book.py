@@ -159,3 +159,28 @@ def test_strip_solution_markers_keeps_the_code():
             "    ### END SOLUTION\n\n### BEGIN SOLUTION\nx = 1\n### END SOLUTION\n")
     assert module.strip_solution_markers(code) == (
         "def f(mask):\n    rows = mask.any(1)\n    return rows\n\nx = 1\n")
+
+
+def test_every_figure_cell_says_what_it_shows(book_html):
+    """Each cell that draws a figure carries its alt text (myst-nb's ``mystnb.image.alt``).
+
+    Without it the book's image is announced as its file name, a hash
+    (``../_images/e0a28c....png``). See CONTRIBUTING.md, "Slides, alt text".
+    """
+    import json
+
+    from test_browser import alt_problem
+
+    executed = book_html.parent / "jupyter_execute" / "notebooks"
+    missing = []
+    for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        cells = json.loads((executed / notebook.name).read_text())["cells"]
+        for index, cell in enumerate(cells):
+            if not any("image/png" in out.get("data", {}) for out in cell.get("outputs", [])):
+                continue
+            alt = cell["metadata"].get("mystnb", {}).get("image", {}).get("alt")
+            why = alt_problem(alt)
+            if why:
+                first = "".join(cell["source"]).strip().splitlines()[0][:60]
+                missing.append(f"{notebook.name} cell {index} ({first!r}): {why}")
+    assert not missing, "\n".join(missing)

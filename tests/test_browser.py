@@ -6,11 +6,16 @@ of the book served from 127.0.0.1 and checks what a reader would meet:
 - no page error and no console error;
 - no request to any host other than the local server (the book must work in a
   classroom with no internet), no failed request, no HTTP error;
-- every ``<img>`` loads;
+- every ``<img>`` loads and has alt text that says what it shows (not a file
+  name, a hash or a generic word such as "demo figure");
+- axe-core (``node_modules/axe-core``, from the npm registry) finds no serious
+  or critical accessibility violation on the page, and its headings go down
+  one level at a time (no ``h2`` followed by an ``h4``);
 - every math element is typeset by the site's own MathJax (no raw TeX left);
 - every "Show solution" toggle opens and shows its code;
-- every slider of every demo changes the figure and its label, and moving it
-  back brings the first figure back (a slider over a frozen plot misleads);
+- every slider of every demo changes the figure, its alt text and its label,
+  and moving it back brings the first figure back (a slider over a frozen plot
+  misleads);
 - no cell (code or output) scrolls sideways and no word breaks inside a table cell at
   100 % zoom in a 1280 px window.
 
@@ -43,6 +48,9 @@ CHROMIUM_ARGS = [
 ]
 CHAPTER_ONE = "notebooks/01_what_is_segmentation.html"
 TIMEOUT_MS = 15_000
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+#: axe-core impacts that fail the test (moderate and minor ones are reported by axe only)
+AXE_FAILS = ("serious", "critical")
 
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable",
                  "chrome")
@@ -121,6 +129,7 @@ class BrowserReport:
     solutions: int = 0
     demos: int = 0
     sliders: int = 0
+    accessibility: int = 0
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -160,6 +169,47 @@ _WAIT_FOR_IMAGES = """async () => {
     return images.map((img, i) => ({
         index: i, ok: img.complete && img.naturalWidth > 0,
         src: (img.getAttribute('src') || '').slice(0, 80),
+        alt: img.getAttribute('alt'),
+        hidden: img.getAttribute('aria-hidden') === 'true'
+            || img.getAttribute('role') === 'presentation',
+    }));
+}"""
+
+# Alt text that says nothing: a file name, a hash, a generic word.
+_EMPTY_ALT = re.compile(
+    r"^\s*(?:[\w./-]*\.(?:png|jpe?g|gif|svg|webp)|[0-9a-f]{16,}|(?:demo\s+)?(?:figure|image|"
+    r"picture|plot|graph|chart|output|img|png|untitled)(?:\s*\d*)?)?\s*$", re.I)
+
+
+def alt_problem(alt: str | None) -> str | None:
+    """Why an image's alt text is not meaningful, or None when it is.
+
+    >>> alt_problem("The coins photograph with each coin outlined.") is None
+    True
+    >>> [alt_problem(a) for a in (None, "", "demo figure", "../_images/e0a28c91d2.png")]
+    ['no alt text', 'empty alt text', "alt text says nothing: 'demo figure'", \
+"alt text says nothing: '../_images/e0a28c91d2.png'"]
+    """
+    if alt is None:
+        return "no alt text"
+    if not alt.strip():
+        return "empty alt text"
+    if _EMPTY_ALT.match(alt) or len(alt.split()) < 3:
+        return f"alt text says nothing: {alt!r}"
+    return None
+
+
+_HEADINGS = """() => [...document.querySelectorAll(
+    'article.bd-article h1, article.bd-article h2, article.bd-article h3, '
+    + 'article.bd-article h4, article.bd-article h5, article.bd-article h6')]
+    .map((h) => [Number(h.tagName[1]), h.textContent.replace('#', '').trim().slice(0, 50)])"""
+
+_AXE_RUN = """async (fails) => {
+    const result = await axe.run(document, {resultTypes: ['violations']});
+    return result.violations.filter((v) => fails.includes(v.impact)).map((v) => ({
+        id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+        count: v.nodes.length,
     }));
 }"""
 
@@ -214,6 +264,29 @@ _LAYOUT = r"""() => {
     }
     return {wide, broken};
 }"""
+
+
+def _check_headings(page, name, report):
+    headings = page.evaluate(_HEADINGS)
+    if headings and headings[0][0] != 1:
+        report.problems.append(f"{name}: the first heading is an h{headings[0][0]}, not the "
+                               f"page's h1: {headings[0][1]!r}")
+    for (before, _), (level, text) in zip(headings, headings[1:], strict=False):
+        if level > before + 1:
+            report.problems.append(f"{name}: heading h{level} {text!r} follows an h{before} "
+                                   "(headings go down one level at a time)")
+
+
+def _check_axe(page, name, report):
+    if not AXE.is_file():
+        report.problems.append(f"{name}: {AXE} is missing: run `npm ci` (the Makefile does)")
+        return
+    page.add_script_tag(content=AXE.read_text())
+    for violation in page.evaluate(_AXE_RUN, list(AXE_FAILS)):
+        report.accessibility += 1
+        report.problems.append(
+            f"{name}: accessibility ({violation['impact']}, axe-core {violation['id']}): "
+            f"{violation['help']}: {violation['count']} element(s), e.g. {violation['nodes']}")
 
 
 def _check_layout(page, name, report):
@@ -286,6 +359,7 @@ def _check_demos(page, name, report):
             continue
         demo.scroll_into_view_if_needed()
         first_src = img.get_attribute("src")
+        first_alt = img.get_attribute("alt")
         for s in range(sliders.count()):
             report.sliders += 1
             slider = sliders.nth(s)
@@ -307,6 +381,16 @@ def _check_demos(page, name, report):
                 report.problems.append(
                     f"{where}: slider #{s} moved {start:g} -> {moved:g} but the figure "
                     "did not change (img src unchanged)")
+            elif img.get_attribute("alt") == first_alt:
+                report.problems.append(
+                    f"{where}: slider #{s} moved {start:g} -> {moved:g} but the figure's "
+                    f"alt text stayed {first_alt!r}")
+            if not slider.get_attribute("aria-valuetext") or \
+                    slider.get_attribute("aria-valuetext") != (label.text_content()
+                                                               if label else None):
+                report.problems.append(
+                    f"{where}: slider #{s} does not announce its setting "
+                    f"(aria-valuetext {slider.get_attribute('aria-valuetext')!r})")
             if label is None:
                 report.problems.append(f"{where}: slider #{s} has no <output> label")
             elif label.text_content() == first_label:
@@ -395,7 +479,13 @@ def _check_page(context, origin, name, report):
             if not img["ok"]:
                 problems.append(f"{name}: image #{img['index']} did not load "
                                 f"(src {img['src']!r})")
+            why = None if img["hidden"] else alt_problem(img["alt"])
+            if why:
+                problems.append(f"{name}: image #{img['index']} has {why} "
+                                f"(src {img['src']!r})")
         _check_math(page, name, report)
+        _check_headings(page, name, report)
+        _check_axe(page, name, report)
         _check_solutions(page, name, report)
         _check_demos(page, name, report)
         _check_layout(page, name, report)
@@ -457,6 +547,8 @@ def test_browser_check_catches_a_frozen_slider_and_external_request(book_html, t
     text = page.read_text()
     assert "segcourse-demo" in text and "Show solution" in text
     tamper = _TAMPER.replace("{wide}", "of a line far wider than the column " * 8)
+    text = text.replace("</article>", '<h5>a skipped level</h5><button id="tampered-button">'
+                        '</button></article>', 1)
     page.write_text(text.replace("</body>", tamper + "</body>", 1))
     (copy / "index.html").unlink()  # a linked page that is gone: HTTP 404
 
@@ -472,6 +564,9 @@ def test_browser_check_catches_a_frozen_slider_and_external_request(book_html, t
     assert re.search(r"math element #\d+ .* was not typeset", found), found
     assert "a cell scrolls sideways: 'tampered output" in found, found
     assert "broken across lines in a table: 'incomprehensibilities'" in found, found
+    assert "image #" in found and "alt text says nothing: 'external'" in found, found
+    assert "heading h5 'a skipped level' follows an h" in found, found
+    assert re.search(r"accessibility \(critical, axe-core button-name\)", found), found
     # The label still moves: only the figure is reported for the frozen slider.
     assert "but its label stayed" not in found, found
 

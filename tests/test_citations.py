@@ -288,7 +288,7 @@ def test_bibliography_is_one_list_sorted_by_author(book_html):
         r'<span class="label"><span class="fn-bracket">\[</span>(.*?)<span', text)]
     assert labels and not any(label.isdigit() for label in labels), labels[:3]
     firsts = [unescape(first) for first in re.findall(
-        r'<div class="citation" id="[^"]+" role="doc-biblioentry">\s*'
+        r'<div class="citation" id="[^"]+" role="(?:doc-biblioentry|listitem)">\s*'
         r'<span class="label">.*?</span></span>\s*<p>([^,]+),', text, re.S)]
     assert len(firsts) == len(sc.load_bibliography())
     surnames = [" ".join(w for w in name.split() if not w.islower()).lower() for name in firsts]

@@ -17,12 +17,19 @@
 #                    means the default index; unset or empty, the default.
 #   VENV             the folder (.venv)
 #   SETUP_DRY_RUN=1  print the decisions and the pip commands, run nothing
+#
+# Besides the environment, it keeps in $VENV/wheelhouse the wheels of a plain
+# `pip install segcourse` (numpy, scipy, scikit-image and what they need, at
+# the versions installed in $VENV, and setuptools to build segcourse's own
+# wheel): tests/test_install.py installs the light library from them into a
+# clean virtual environment with no network.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 VENV=${VENV:-.venv}
 STAMP="$VENV/.installed-stamp"
-EXTRAS="book,test,lab"
+EXTRAS="course,book,test,lab"
+WHEELHOUSE="$VENV/wheelhouse"
 CPU_INDEX="https://download.pytorch.org/whl/cpu"
 if [ -z "${TORCH_INDEX_URL:-}" ]; then  # unset or empty: the default
     if [ "$(uname -s)" = "Linux" ]; then TORCH_INDEX_URL=$CPU_INDEX; else TORCH_INDEX_URL=pypi; fi
@@ -76,7 +83,7 @@ else
 fi
 pip=("$VENV/bin/python" -m pip --disable-pip-version-check)
 
-say "[1/3] updating pip (a few seconds)"
+say "[1/4] updating pip (a few seconds)"
 run "${pip[@]}" install --quiet --upgrade pip
 
 # --- torch: the CPU build by default --------------------------------------------
@@ -93,14 +100,14 @@ if [ -n "$previous" ] && [ "$previous" != "$settings" ]; then
 fi
 torch_pin=$(grep -E '^torch==' constraints.txt)
 if [ "$TORCH_INDEX_URL" = pypi ]; then
-    say "[2/3] installing $torch_pin from the default package index (1 to 3 minutes on a first run)"
+    say "[2/4] installing $torch_pin from the default package index (1 to 3 minutes on a first run)"
     run "${pip[@]}" install --quiet -c constraints.txt torch
 elif [ "$DRY" = 1 ] || reachable "$TORCH_INDEX_URL"; then
-    say "[2/3] installing $torch_pin from $TORCH_INDEX_URL (about 200 MB for the CPU build;" \
+    say "[2/4] installing $torch_pin from $TORCH_INDEX_URL (about 200 MB for the CPU build;" \
         "1 to 3 minutes on a first run)"
     run "${pip[@]}" install --quiet --index-url "$TORCH_INDEX_URL" -c constraints.txt torch
 else
-    say "[2/3] $TORCH_INDEX_URL cannot be reached: installing $torch_pin from the default" \
+    say "[2/4] $TORCH_INDEX_URL cannot be reached: installing $torch_pin from the default" \
         "package index instead. On Linux that index may hold only a CUDA build (several GB)" \
         "unless a local wheel of the CPU build is available, as on the course's CI machine."
     run "${pip[@]}" install --quiet -c constraints.txt torch
@@ -110,9 +117,32 @@ if [ "$DRY" != 1 ]; then
 fi
 
 # --- everything else ------------------------------------------------------------
-say "[3/3] installing segcourse with the book, test and lab packages" \
+say "[3/4] installing segcourse with the course, book, test and lab packages" \
     "(2 to 4 minutes on a first run, seconds after)"
 run "${pip[@]}" install --quiet -c constraints.txt -e ".[$EXTRAS]"
+
+# --- the wheels of the light install (tests/test_install.py) ------------------------
+say "[4/4] keeping the wheels of a plain 'pip install segcourse' in $WHEELHOUSE" \
+    "(seconds: pip's cache has them)"
+if [ "$DRY" = 1 ]; then
+    printf '[dry run] %s\n' "pip download numpy scipy scikit-image setuptools -> $WHEELHOUSE"
+else
+    rm -rf "$WHEELHOUSE"
+    mkdir -p "$WHEELHOUSE"
+    # pinned to the versions in $VENV: the light install is tested with what the course runs
+    "${pip[@]}" freeze --exclude-editable | grep -v -E '^(torch==|-e |segcourse)' \
+        > "$WHEELHOUSE/constraints.txt" || true
+    light=$("$VENV/bin/python" -c 'import tomllib
+project = tomllib.load(open("pyproject.toml", "rb"))
+print(" ".join(project["project"]["dependencies"] + project["build-system"]["requires"]))')
+    # shellcheck disable=SC2086  # one requirement per word
+    if ! "${pip[@]}" download --quiet --only-binary=:all: --dest "$WHEELHOUSE" \
+            -c "$WHEELHOUSE/constraints.txt" $light wheel; then
+        say "warning: could not download the wheels of the light install: tests/test_install.py" \
+            "skips (fails under CI=true) until 'make venv' runs again with the network"
+        rm -rf "$WHEELHOUSE"
+    fi
+fi
 
 # JupyterLab settings of the course (no "get news?" pop-up): see tools/jupyter/
 run mkdir -p "$VENV/share/jupyter/lab/settings/overrides.d"
