@@ -502,3 +502,26 @@ def test_probabilities_get_an_error_that_says_threshold():
     # a 0/255 mask still gets `> 0`
     with pytest.raises(ValueError, match=r"stored as 0 and 255, pass `pred > 0`"):
         hausdorff_distance(np.where(target, 255, 0), target)
+
+
+def test_boundary_points_are_argwhere_in_its_order():
+    """The coordinates of boundary pixels (issue 16): np.flatnonzero, not np.argwhere."""
+    from segcourse.metrics.boundary import _boundary, _points
+
+    rng = np.random.default_rng(3)
+    for shape, spacing in [((17, 23), (1.0, 1.0)), ((5, 9, 11), (2.5, 0.5, 1.0)),
+                           ((1, 7), (1.0, 3.0)), ((0, 4), (1.0, 1.0))]:
+        mask = rng.random(shape) < 0.4
+        edges = _boundary(mask)
+        expected = np.argwhere(edges) * np.asarray(spacing)
+        got = _points(edges, np.asarray(spacing))
+        assert got.shape == expected.shape and got.dtype == expected.dtype
+        assert np.array_equal(got, expected)
+    # the scores that use them are unchanged: distances in np.argwhere's order
+    target = np.zeros((4, 6), bool)
+    target[1:3, 1:3] = True
+    pred = np.zeros((4, 6), bool)
+    pred[1:3, 2:5] = True
+    pred_to_target, target_to_pred = surface_distances(pred, target, spacing=(2.0, 1.0))
+    assert pred_to_target.tolist() == [0.0, 1.0, 2.0, 0.0, 1.0, 2.0]
+    assert target_to_pred.tolist() == [1.0, 0.0, 1.0, 0.0]

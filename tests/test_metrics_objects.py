@@ -688,3 +688,170 @@ def test_cell_average_precision_empty_and_errors():
         cell_average_precision(empty, empty, iou_threshold=1.5)
     with pytest.raises(ValueError, match="zero_division"):
         cell_average_precision(empty, empty, zero_division=2)
+
+
+# ---------------------------------------------------------------------------
+# Instance maps straight into the scores (issue 16): no boolean stacks
+# ---------------------------------------------------------------------------
+
+def _random_instance_map(rng, shape, count, id_kind, dtype):
+    ids = {"dense": np.arange(1, count + 1),
+           "sparse": rng.choice(np.arange(1, 1000), size=count, replace=False),
+           "huge": np.unique(rng.integers(1, 10 ** 9, size=count)),
+           "table": rng.choice(np.arange(1, 70000), size=count, replace=False)}[id_kind]
+    instance_map = np.zeros(shape, np.int64)
+    for i in ids:
+        corner = [rng.integers(0, s) for s in shape]
+        region = tuple(slice(max(0, c - rng.integers(0, 6)), c + rng.integers(1, 6))
+                       for c in corner)
+        instance_map[region] = i
+    if dtype == "uint16" and instance_map.max(initial=0) >= 2 ** 16:
+        dtype = "int64"
+    return instance_map.astype(dtype)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_iou_of_two_instance_maps_equals_that_of_their_stacks(seed):
+    from segcourse.metrics import objects
+
+    rng = np.random.default_rng(seed)
+    shape = [(17, 23), (4, 9, 11), (128, 96), (1, 5)][seed % 4]
+    maps = [_random_instance_map(rng, shape, int(rng.integers(0, 30)),
+                                 ["dense", "sparse", "huge", "table"][(seed // 4) % 4],
+                                 ["int64", "int32", "uint16", "uint32", "float64"][seed % 5])
+            for _ in range(2)]
+    stacks = [m[None] == np.setdiff1d(m, [0]).reshape((-1,) + (1,) * m.ndim) for m in maps]
+    expected = objects._pair_ious(*stacks)
+    warnings.simplefilter("ignore", MaskStackWarning)  # a 3-D map of one object warns
+    got = iou_matrix(*maps)
+    assert got.shape == expected.shape and np.array_equal(got, expected)
+    assert np.array_equal(iou_matrix(torch.from_numpy(maps[0].astype(np.int64)), maps[1]),
+                          expected)
+    assert np.array_equal(iou_matrix(stacks[0], maps[1]), expected)  # one of each
+    for method in ("greedy", "hungarian"):
+        by_maps = match_instances(*maps, method=method, iou_threshold=0.3)
+        by_stacks = match_instances(*stacks, method=method, iou_threshold=0.3)
+        assert np.array_equal(by_maps.pairs, by_stacks.pairs)
+        assert np.array_equal(by_maps.ious, by_stacks.ious)
+
+
+def test_instance_maps_with_many_instances_and_empty_maps():
+    from segcourse.metrics import objects
+
+    rng = np.random.default_rng(1)
+    shape = (200, 200)
+    # 10 000 one-pixel-to-few-pixel objects: more pairs than pixels per chunk
+    first = rng.permutation(np.arange(shape[0] * shape[1])).reshape(shape) // 4 + 1
+    second = np.roll(first, 1, axis=1)
+    stacks = [m[None] == np.setdiff1d(m, [0])[:, None, None] for m in (first[:40], second[:40])]
+    assert np.array_equal(iou_matrix(first[:40], second[:40]), objects._pair_ious(*stacks))
+    empty = np.zeros(shape, int)
+    assert iou_matrix(empty, first).shape == (0, len(np.unique(first)))
+    assert iou_matrix(first, empty).shape == (len(np.unique(first)), 0)
+    assert iou_matrix(empty, empty).shape == (0, 0)
+
+
+def test_iou_of_instance_maps_takes_no_more_memory_than_the_maps():
+    import tracemalloc
+
+    rng = np.random.default_rng(2)
+    shape = (1024, 1024)
+    maps = [_random_instance_map(rng, shape, 150, "sparse", "int32") for _ in range(2)]
+    for m in maps:  # larger objects, so that most of the image is covered
+        m[:] = np.kron(m[::8, ::8], np.ones((8, 8), m.dtype))
+    inputs = sum(m.nbytes for m in maps)
+    iou_matrix(*maps)
+    tracemalloc.start()
+    iou_matrix(*maps)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak <= 0.5 * inputs, (peak, inputs)  # stacks of 150 masks would take 75x
+
+
+def _painted(masks, shape, rng):
+    """An instance map from a stack (later masks painted over earlier ones), its ids in the
+    order of the stack, and the stack of what remains of each."""
+    ids = rng.permutation(np.arange(1, len(masks) + 1) * 3)
+    instance_map = np.zeros(shape, np.int32)
+    for mask, i in zip(masks, ids, strict=True):
+        instance_map[mask] = i
+    return instance_map, ids, instance_map[None] == ids[:, None, None]
+
+
+@pytest.mark.parametrize("seed", range(100))
+def test_map_from_instance_maps_agrees_with_stacks_and_pycocotools(seed):
+    preds, targets, shape = _random_dataset(seed)
+    rng = np.random.default_rng(seed)
+    map_preds, map_targets, stack_preds, stack_targets = [], [], [], []
+    for pred, target in zip(preds, targets, strict=True):
+        pred_map, pred_ids, pred_stack = _painted(pred["masks"], shape, rng)
+        target_map, target_ids, target_stack = _painted(target["masks"], shape, rng)
+        map_preds.append({"instances": pred_map, "ids": pred_ids, "scores": pred["scores"],
+                          "labels": pred["labels"]})
+        map_targets.append({"instances": torch.from_numpy(target_map), "ids": target_ids,
+                            "labels": target["labels"]})
+        stack_preds.append({"masks": pred_stack, "scores": pred["scores"],
+                            "labels": pred["labels"]})
+        stack_targets.append({"masks": target_stack, "labels": target["labels"]})
+    max_detections = 100 if seed % 4 else 2
+    by_maps = mean_average_precision(map_preds, map_targets, max_detections=max_detections)
+    by_stacks = mean_average_precision(stack_preds, stack_targets, max_detections=max_detections)
+    for key, value in by_stacks.items():
+        np.testing.assert_array_equal(by_maps[key], value, err_msg=key)
+    mixed = mean_average_precision(map_preds, stack_targets, max_detections=max_detections)
+    np.testing.assert_array_equal(mixed["ap"], by_stacks["ap"])
+    expected = _coco_stats(stack_preds, stack_targets, shape, max_detections)
+    if expected is not None:
+        np.testing.assert_allclose((by_maps["map"], by_maps["map_50"], by_maps["map_75"]),
+                                   expected, rtol=0, atol=1e-6, equal_nan=True)
+    categories = sorted({int(x) for p in preds for x in p["labels"]})
+    if categories:
+        table = ranked_detections(map_preds, map_targets, category=categories[0])
+        reference = ranked_detections(stack_preds, stack_targets, category=categories[0])
+        for key, value in reference.items():
+            np.testing.assert_array_equal(table[key], value, err_msg=key)
+
+
+def test_instance_maps_in_ap_dicts_literal_ids_and_errors():
+    target_map = np.array([[1, 1, 0, 2, 2]])
+    pred_map = np.array([[1, 1, 0, 0, 2]])
+    targets = [{"instances": target_map}]
+    result = mean_average_precision([{"instances": pred_map, "scores": [0.9, 0.6]}], targets)
+    assert result["map_50"] == 1.0 and result["map_75"] == pytest.approx(51 / 101)
+    # ids name the order of the scores; an id the map lost is an empty instance (a FP)
+    renamed = mean_average_precision(
+        [{"instances": pred_map, "ids": [2, 7, 1], "scores": [0.6, 0.95, 0.9]}], targets)
+    assert renamed["map_50"] == pytest.approx(2 / 3)  # FP first, then 2 TP: precision 2/3
+    assert average_precision([{"instances": pred_map, "scores": [0.9, 0.6]}], targets) == 1.0
+    cases = [
+        ([{"instances": pred_map, "scores": [0.9]}], targets,
+         r"`preds\[0\]\['scores'\]` to be one score per instance \(2: the ids \[1, 2\] of the "
+         r"instance map, in that order; 'ids' names them"),
+        ([{"instances": pred_map, "ids": [1], "scores": [0.9]}], targets,
+         r"`preds\[0\]\['ids'\]` to be every id of the instance map.*\[2\]"),
+        ([{"instances": pred_map, "ids": [1, 2, 2], "scores": [1, 1, 1]}], targets,
+         r"`preds\[0\]\['ids'\]` to be distinct ids"),
+        ([{"instances": pred_map, "ids": [0, 1, 2], "scores": [1, 1, 1]}], targets,
+         r"`preds\[0\]\['ids'\]` to be instance ids >= 1"),
+        ([{"instances": pred_map > 0, "scores": [1.0]}], targets,
+         r"`preds\[0\]\['instances'\]` to be an integer instance map.*under 'masks'"),
+        ([{"instances": pred_map, "masks": (pred_map > 0)[None], "scores": [1.0]}], targets,
+         r"`preds\[0\]` to be a dict with either 'masks'.*or 'instances'.*not both"),
+        ([{"masks": (pred_map > 0)[None], "ids": [1], "scores": [1.0]}], targets,
+         r"`preds\[0\]` to be 'ids' only beside 'instances'"),
+        ([{"instances": pred_map - 1, "scores": [1.0, 1.0]}], targets,
+         r"`preds\[0\]\['instances'\]` to be a label map with values >= 0"),
+        ([{"instances": pred_map, "scores": [1.0, 1.0]}], [{"instances": target_map[:, :4]}],
+         r"`preds\[0\]\['instances'\]` and `targets\[0\]\['instances'\]` to cover images of "
+         r"the same shape"),
+        ([{"instances": pred_map[None, None], "scores": [1.0, 1.0]}], targets,
+         r"`preds\[0\]\['instances'\]` to be a 2-D or 3-D array"),
+        ([{"scores": [1.0]}], targets,
+         r"`preds\[0\]` to be a dict with the key 'masks' \(a boolean stack \(K, H, W\)\) or "
+         r"'instances'"),
+    ]
+    for preds, wrong_targets, match in cases:
+        with pytest.raises(ValueError, match=match):
+            mean_average_precision(preds, wrong_targets)
+    with pytest.raises(ValueError, match=r"under the key 'instances'.*np\.unique"):
+        mean_average_precision([{"masks": pred_map, "scores": [1.0, 1.0]}], targets)

@@ -159,8 +159,8 @@ def test_integer_valued_float_maps_and_torch_tensors_are_accepted():
 
 def test_large_inputs_use_the_parallel_path_and_still_check_every_label():
     rng = np.random.default_rng(1)
-    target = rng.integers(0, 5, size=(1100, 1000), dtype=np.int64)
-    pred = rng.integers(0, 5, size=(1100, 1000), dtype=np.int64)
+    target = rng.integers(0, 5, size=(2100, 2000), dtype=np.int64)
+    pred = rng.integers(0, 5, size=(2100, 2000), dtype=np.int64)
     expected = np.bincount((target * 5 + pred).ravel(), minlength=25).reshape(5, 5)
     assert_same(confusion_matrix(pred, target, num_classes=5), expected)
     target[-1, -1] = 255
@@ -552,7 +552,7 @@ def _score_in_child(queue):
     from segcourse.metrics import confusion_matrix
 
     rng = np.random.default_rng(0)
-    pred = rng.integers(0, 5, (4, 512, 512))
+    pred = rng.integers(0, 5, (4, 1024, 1024), dtype=np.uint8)  # large enough for threads
     queue.put(int(confusion_matrix(pred, pred, num_classes=5).sum()))
 
 
@@ -563,7 +563,7 @@ def test_confusion_matrix_works_in_a_forked_child():
     from segcourse.metrics import confusion_matrix
 
     rng = np.random.default_rng(1)
-    big = rng.integers(0, 5, (4, 512, 512))
+    big = rng.integers(0, 5, (4, 1024, 1024), dtype=np.uint8)
     confusion_matrix(big, big, num_classes=5)  # the parent's pool now exists
     context = multiprocessing.get_context("fork")
     queue = context.Queue()
@@ -573,7 +573,7 @@ def test_confusion_matrix_works_in_a_forked_child():
     if child.is_alive():
         child.kill()
         pytest.fail("confusion_matrix hung in a forked child")
-    assert queue.get(timeout=5) == 4 * 512 * 512
+    assert queue.get(timeout=5) == 4 * 1024 * 1024
 
 
 def test_streaming_update_rejects_a_single_image_read_as_a_batch():
@@ -933,3 +933,213 @@ def test_docs_state_the_empty_target_rule_and_how_a_volume_is_counted():
     volume = np.zeros((3, 4, 4), bool)
     assert ConfusionMatrix().update(volume, volume).num_images == 3
     assert ConfusionMatrix().update(volume, volume, batched=False).num_images == 1
+
+
+# ---------------------------------------------------------------------------
+# Every counting path (issue 16): the same counts as a plain reference
+# ---------------------------------------------------------------------------
+
+def _reference_counts(pred, target, num_classes, ignore_index=None):
+    """The confusion matrix by np.add.at over the counted pixels, with the library's checks."""
+    pred = np.asarray(pred).astype(np.int64).ravel()
+    target = np.asarray(target).astype(np.int64).ravel()
+    counted = np.ones(target.size, bool) if ignore_index is None else target != ignore_index
+    t, p = target[counted], pred[counted]
+    if ((t < 0) | (t >= num_classes) | (p < 0) | (p >= num_classes)).any():
+        return None
+    expected = np.zeros((num_classes, num_classes), dtype=np.int64)
+    np.add.at(expected, (t, p), 1)
+    return expected
+
+
+_DTYPES = ["bool", "uint8", "int8", "int16", "uint16", "int32", "uint32", "int64", "uint64",
+           "float32"]
+
+
+@pytest.mark.parametrize("shape", [(7,), (3, 40, 50), (300, 301), (2, 1 << 17), (0, 5)])
+@pytest.mark.parametrize("ignore_index", [None, 255, -100, 0, 10 ** 6])
+def test_every_dtype_size_and_ignore_index_gives_the_reference_counts(shape, ignore_index):
+    rng = np.random.default_rng(sum(shape) + (ignore_index or 0) % 97)
+    for target_dtype in _DTYPES:
+        pred_dtype = _DTYPES[rng.integers(len(_DTYPES))]
+        classes = 2 if "bool" in (target_dtype, pred_dtype) else 21
+        target = rng.integers(0, classes, shape)
+        pred = rng.integers(0, classes, shape)
+        ignore = ignore_index
+        if ignore is not None and target.size and target_dtype != "bool":
+            fits = np.can_cast(np.min_scalar_type(ignore), target_dtype) or target_dtype in (
+                "int32", "int64", "float32") and abs(ignore) < 2 ** 31
+            if fits:
+                target.reshape(-1)[rng.random(target.size) < 0.2] = ignore
+        if target_dtype == "bool" and ignore not in (None, 0):
+            ignore = None
+        target, pred = target.astype(target_dtype), pred.astype(pred_dtype)
+        expected = _reference_counts(pred, target, classes, ignore)
+        for num_classes in (classes, None):
+            if num_classes is None and (expected is None or not target.size):
+                continue
+            got = confusion_matrix(pred, target, num_classes=num_classes, ignore_index=ignore)
+            inferred = expected if num_classes else expected[:got.shape[0], :got.shape[0]]
+            assert got.dtype == np.int64
+            np.testing.assert_array_equal(got, inferred, err_msg=f"{target_dtype} {pred_dtype}")
+            assert np.array_equal(confusion_matrix(torch.from_numpy(np.ascontiguousarray(pred)),
+                                                   torch.from_numpy(target),
+                                                   num_classes=num_classes,
+                                                   ignore_index=ignore), got)
+
+
+def test_counts_equal_scikit_learn_on_large_inputs_of_each_path():
+    rng = np.random.default_rng(5)
+    labels = np.arange(21)
+    for shape in [(256, 256), (1100, 1000), (8, 128, 128), (40, 40, 40)]:
+        target = rng.integers(0, 21, shape)
+        pred = np.where(rng.random(shape) < 0.6, target, rng.integers(0, 21, shape))
+        expected = skm.confusion_matrix(target.ravel(), pred.ravel(), labels=labels)
+        for dtype in ("int64", "uint8", "int32"):
+            assert np.array_equal(confusion_matrix(pred.astype(dtype), target.astype(dtype),
+                                                   num_classes=21), expected)
+        masks = skm.confusion_matrix((target > 10).ravel(), (pred > 10).ravel())
+        assert np.array_equal(confusion_matrix(pred > 10, target > 10), masks)
+
+
+def test_ignore_index_against_torchmetrics_on_large_inputs():
+    from torchmetrics.functional.classification import multiclass_confusion_matrix
+
+    rng = np.random.default_rng(6)
+    target = rng.integers(0, 5, (3, 700, 700))
+    pred = rng.integers(0, 5, target.shape)
+    for ignore in (255, -100, 2):
+        ignored = target.copy()
+        ignored[rng.random(target.shape) < 0.1] = ignore
+        expected = multiclass_confusion_matrix(torch.from_numpy(pred), torch.from_numpy(ignored),
+                                               num_classes=5, ignore_index=ignore).numpy()
+        if 0 <= ignore < 5:
+            expected[ignore] = 0  # torchmetrics drops the row too; its column stays counted
+        assert np.array_equal(confusion_matrix(pred, ignored, num_classes=5,
+                                               ignore_index=ignore), expected)
+
+
+@pytest.mark.parametrize("ignore_index", [None, 255])
+def test_every_out_of_range_label_raises_in_every_path(ignore_index):
+    rng = np.random.default_rng(7)
+    for shape in [(40, 50), (1100, 1000)]:
+        for bad, where, message in [
+                (21, "target", "values < num_classes=21"), (-1, "target", "values >= 0"),
+                (100, "target", "values < num_classes=21"), (2 ** 40, "target", "maximum"),
+                (21, "pred", "values < num_classes=21"), (-3, "pred", "values >= 0")]:
+            target = rng.integers(0, 21, shape)
+            pred = rng.integers(0, 21, shape)
+            (target if where == "target" else pred)[-1, -1] = bad
+            with pytest.raises(ValueError, match=f"`{where}` to be a label map with {message}"
+                               if message != "maximum" else message):
+                confusion_matrix(pred, target, num_classes=21, ignore_index=ignore_index)
+    # negative int8 labels are not valid labels 128..255 when there are more than 128 classes
+    target = np.array([0, 1, -1, 2], np.int8)
+    with pytest.raises(ValueError, match="values >= 0"):
+        confusion_matrix(np.zeros(4, np.int8), target, num_classes=200)
+    with pytest.raises(ValueError, match="`pred` to be a label map with values >= 0"):
+        confusion_matrix(target, np.zeros(4, np.int8), num_classes=200)
+    # an ignored value far from the classes does not hide a bad target
+    with pytest.raises(ValueError, match="values < num_classes=3"):
+        confusion_matrix(np.zeros(3, int), np.array([0, 10 ** 6, 3]), num_classes=3,
+                         ignore_index=10 ** 6)
+    # a prediction out of range is fine where the target is ignored, an error elsewhere
+    target = np.array([0, 255, 1, 255])
+    assert confusion_matrix(np.array([0, 9, 1, -4]), target, num_classes=2,
+                            ignore_index=255).tolist() == [[1, 0], [0, 1]]
+    with pytest.raises(ValueError, match="`pred` to be a label map with values < num_classes=2"):
+        confusion_matrix(np.array([9, 9, 1, 0]), target, num_classes=2, ignore_index=255)
+
+
+@pytest.mark.parametrize("keep_per_image", [True, False])
+@pytest.mark.parametrize("shape, ignore_index", [((6, 5, 7), None), ((6, 5, 7), 255),
+                                                 ((3, 600, 700), None), ((3, 600, 700), -1),
+                                                 ((40, 8, 8), 0)])
+def test_streaming_counts_each_image_of_a_batch_in_one_pass(keep_per_image, shape, ignore_index):
+    rng = np.random.default_rng(8)
+    target = rng.integers(0, 4, shape)
+    pred = rng.integers(0, 4, shape)
+    if ignore_index is not None:
+        target[rng.random(shape) < 0.2] = ignore_index
+    scores = ConfusionMatrix(4, ignore_index=ignore_index, keep_per_image=keep_per_image)
+    scores.update(pred, target)
+    per_image = [_reference_counts(p, t, 4, ignore_index)
+                 for p, t in zip(pred, target, strict=True)]
+    assert np.array_equal(scores.matrix, sum(per_image))
+    assert scores.num_images == shape[0]
+    if keep_per_image:
+        assert np.array_equal(scores.per_image, np.stack(per_image))
+    masks = ConfusionMatrix(keep_per_image=keep_per_image).update(pred > 1, target == 1)
+    expected = [_reference_counts(p > 1, t == 1, 2) for p, t in zip(pred, target, strict=True)]
+    assert np.array_equal(masks.matrix, sum(expected))
+    if keep_per_image:
+        assert np.array_equal(masks.per_image, np.stack(expected))
+    assert ConfusionMatrix(4).update(pred[:0], target[:0]).num_images == 0
+
+
+def test_a_batch_with_a_bad_label_adds_nothing():
+    scores = ConfusionMatrix(3).update(np.zeros((2, 4, 4), int), np.zeros((2, 4, 4), int))
+    before = scores.matrix, scores.per_image, scores.num_images
+    target = np.zeros((3, 4, 4), int)
+    target[2, 3, 3] = 7  # the last image is bad: the first two are not counted either
+    with pytest.raises(ValueError, match="values < num_classes=3"):
+        scores.update(np.zeros((3, 4, 4), int), target)
+    assert np.array_equal(scores.matrix, before[0])
+    assert np.array_equal(scores.per_image, before[1]) and scores.num_images == before[2]
+
+
+def test_two_classes_are_counted_without_bincount_and_agree():
+    from segcourse.metrics import pixel
+
+    rng = np.random.default_rng(9)
+    for shape in [(5,), (300, 300), (1100, 1000), (50, 6, 6)]:
+        target = rng.random(shape) < 0.3
+        pred = rng.random(shape) < 0.4
+        expected = _reference_counts(pred, target, 2)
+        assert np.array_equal(confusion_matrix(pred, target), expected)
+        as_bytes = (pred.view(np.uint8).ravel(), target.view(np.uint8).ravel())
+        binary = pixel._count_binary(as_bytes[1], as_bytes[0], 1).reshape(2, 2)
+        assert np.array_equal(binary, expected)
+        assert np.array_equal(confusion_matrix(pred.astype(int), target.astype(int),
+                                               num_classes=2), expected)
+        if len(shape) == 3:
+            per = pixel._count_binary(as_bytes[1], as_bytes[0], shape[0])
+            expected = [_reference_counts(p, t, 2) for p, t in zip(pred, target, strict=True)]
+            assert np.array_equal(per.reshape(-1, 2, 2), expected)
+
+
+def test_many_classes_count_without_a_full_size_array_per_chunk():
+    rng = np.random.default_rng(10)
+    target = rng.integers(0, 3000, (400, 400))
+    pred = rng.integers(0, 3000, (400, 400))
+    expected = _reference_counts(pred, target, 3000)
+    assert np.array_equal(confusion_matrix(pred, target, num_classes=3000), expected)
+    scores = ConfusionMatrix(3000, keep_per_image=False).update(pred[None], target[None])
+    assert np.array_equal(scores.matrix, expected)
+
+
+def test_threads_follow_the_affinity_and_torch_limit(monkeypatch):
+    from segcourse.metrics import pixel
+
+    threads = torch.get_num_threads()
+    try:
+        torch.set_num_threads(1)
+        assert pixel._num_workers() == 1
+    finally:
+        torch.set_num_threads(threads)
+    monkeypatch.setattr(pixel.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3, 4, 5})
+    assert pixel._num_workers() == min(4, torch.get_num_threads())
+    # the parallel path, forced on a small input, gives the same counts
+    monkeypatch.setattr(pixel, "_PARALLEL_MIN", 16)
+    monkeypatch.setattr(pixel, "_num_workers", lambda: 3)
+    rng = np.random.default_rng(11)
+    target = rng.integers(0, 5, (7, 9, 10))
+    pred = rng.integers(0, 5, (7, 9, 10))
+    target[0, 0, 0] = 255
+    expected = [_reference_counts(p, t, 5, 255) for p, t in zip(pred, target, strict=True)]
+    assert np.array_equal(confusion_matrix(pred, target, num_classes=5, ignore_index=255),
+                          sum(expected))
+    for images in (pred[:2], pred):  # fewer images than threads, and more
+        count = len(images)
+        scores = ConfusionMatrix(5, ignore_index=255).update(images, target[:count])
+        assert np.array_equal(scores.per_image, np.stack(expected[:count]))

@@ -149,12 +149,22 @@ def _bounding_box(mask: np.ndarray):
     return tuple(box)
 
 
+def _points(mask: np.ndarray, spacing: np.ndarray) -> np.ndarray:
+    """``np.argwhere(mask) * spacing``: the coordinates of the True pixels, in that order.
+
+    ``np.flatnonzero`` and a division of the few indices found are several
+    times faster than ``np.argwhere``, which walks every pixel once per axis.
+    """
+    flat = np.flatnonzero(mask)
+    return np.stack(np.unravel_index(flat, mask.shape), axis=-1) * spacing
+
+
 def _distances(pred, target, spacing):
     """Directed boundary distances (pred to target, target to pred) of two non-empty masks."""
     # Only the bounding box of both masks matters: every boundary pixel is inside it.
     box = _bounding_box(pred | target)
-    pred_points = np.argwhere(_boundary(pred[box])) * spacing
-    target_points = np.argwhere(_boundary(target[box])) * spacing
+    pred_points = _points(_boundary(pred[box]), spacing)
+    target_points = _points(_boundary(target[box]), spacing)
     pred_to_target = cKDTree(target_points, leafsize=32).query(pred_points)[0]
     target_to_pred = cKDTree(pred_points, leafsize=32).query(target_points)[0]
     return pred_to_target, target_to_pred

@@ -20,7 +20,13 @@ Formats
 - For AP and mAP, one dict per image: predictions
   ``{"masks": (K, H, W) bool, "scores": (K,), "labels": (K,)}`` and targets
   ``{"masks": (M, H, W) bool, "labels": (M,)}``. Labels may be left out
-  everywhere when there is only one category.
+  everywhere when there is only one category. Instead of ``"masks"`` a dict
+  may hold the instance map itself, ``{"instances": (H, W) int, "scores":
+  (K,), "labels": (K,)}``: its ids in increasing order are the K instances
+  (``"ids"`` names them in another order, or lists ids that the map lost).
+- Two instance maps are compared without any boolean stack: one joint
+  histogram of their ids gives every intersection and area at once, in
+  memory no larger than the maps themselves.
 """
 
 from __future__ import annotations
@@ -99,27 +105,6 @@ def _warn_if_mask_stack(array: np.ndarray, name: str) -> None:
          "which also silences this warning.", MaskStackWarning)
 
 
-def _instances(value, name) -> np.ndarray:
-    """A boolean stack (K, *spatial) from a stack of masks or an integer instance map."""
-    array = to_numpy(value, name)
-    if array.dtype == bool:
-        check_ndim(array, name, (3, 4))
-        return array
-    if array.ndim == 4 and array.dtype.kind in "iuf" and array.size and np.isin(
-            array, (0, 1)).all():
-        raise argument_error(name, "a boolean stack of masks (K, D, H, W) or an integer "
-                             "instance map (H, W) or (D, H, W) (for a stack of 3-D masks "
-                             f"stored as numbers pass `{name}.astype(bool)`)", array)
-    check_ndim(array, name, (2, 3))
-    _warn_if_mask_stack(array, name)
-    instance_map = check_instance_map(array, name)
-    ids = np.unique(instance_map)
-    ids = ids[ids != 0]
-    if ids.size == 0:
-        return np.zeros((0, *instance_map.shape), dtype=bool)
-    return instance_map[None] == ids.reshape((-1,) + (1,) * instance_map.ndim)
-
-
 def _bounding_boxes(masks: np.ndarray):
     """Start (inclusive) and stop (exclusive) of each mask along each axis; empty: start > stop."""
     count, spatial = len(masks), masks.shape[1:]
@@ -189,6 +174,187 @@ def _pair_ious(pred: np.ndarray, target: np.ndarray) -> np.ndarray:
                              area(target, target_start, target_stop))
 
 
+@dataclass(frozen=True, eq=False)
+class _InstanceMap:
+    """A checked integer instance map and the ids that are its instances, in order.
+
+    Instance ``k`` is the set of pixels equal to ``ids[k]``; pixels of other
+    values (0, the background, and any id not listed) belong to no instance.
+    """
+
+    array: np.ndarray
+    ids: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @property
+    def spatial_shape(self) -> tuple:
+        return self.array.shape
+
+    def stack(self) -> np.ndarray:
+        """The boolean stack ``(K, *spatial)``: what the map stands for, built in full."""
+        return self.array[None] == self.ids.reshape((-1,) + (1,) * self.array.ndim)
+
+
+# Pixels per chunk of the joint histogram of two instance maps: its int64 index
+# (512 KB) stays in the cache, and memory stays near the maps' own size.
+_OVERLAP_CHUNK = 1 << 16
+
+
+def _table_limit(size: int) -> int:
+    """The largest id that gets a lookup table: at most 2 bytes a pixel (or 512 KB)."""
+    return max(size // 4, 1 << 16)
+
+
+def _id_table(values: np.ndarray, ids: np.ndarray):
+    """How to turn map values into instance numbers ``1..K`` (0: no instance).
+
+    None when the ids are ``1..K`` and nothing above K occurs (a value is its
+    own number, the usual case); else a lookup table indexed by the value,
+    or, for ids too large for a table, the ids sorted with their positions.
+    """
+    count = len(ids)
+    largest = int(values.max()) if values.size else 0
+    if largest <= count and np.array_equal(ids, np.arange(1, count + 1)):
+        return None
+    if largest <= _table_limit(values.size):
+        table = np.zeros(largest + 1, dtype=np.int64)
+        inside = ids <= largest
+        table[ids[inside]] = np.flatnonzero(inside) + 1
+        return table
+    order = np.argsort(ids, kind="stable")
+    return ids[order], order + 1
+
+
+def _instance_numbers(values: np.ndarray, table, out: np.ndarray) -> np.ndarray:
+    """Write the instance number (``1..K``, 0 for none) of each value into ``out``."""
+    if table is None:
+        np.copyto(out, values, casting="unsafe")
+    elif isinstance(table, np.ndarray):
+        np.take(table, values, out=out)
+    else:
+        sorted_ids, numbers = table
+        position = np.minimum(np.searchsorted(sorted_ids, values), len(sorted_ids) - 1)
+        found = sorted_ids[position] == values
+        np.copyto(out, np.where(found, numbers[position], 0))
+    return out
+
+
+def _map_overlaps(pred: _InstanceMap, target: _InstanceMap):
+    """Intersections ``(K, M)`` and areas ``(K,)``, ``(M,)`` of two instance maps.
+
+    One joint histogram of the instance numbers of both maps, counted in
+    chunks: no boolean stack, and no array larger than a chunk besides the
+    ``(K + 1) x (M + 1)`` counts.
+    """
+    pred_values = pred.array.reshape(-1)
+    target_values = target.array.reshape(-1)
+    if len(pred.ids) == 0 or len(target.ids) == 0:  # no pair: areas from one count each
+        return (np.zeros((len(pred.ids), len(target.ids)), dtype=np.int64),
+                _map_areas(pred), _map_areas(target))
+    pred_table = _id_table(pred_values, pred.ids)
+    target_table = _id_table(target_values, target.ids)
+    width = len(target.ids) + 1
+    bins = (len(pred.ids) + 1) * width
+    joint = np.zeros(bins, dtype=np.int64)
+    size = pred_values.size
+    index = np.empty(min(size, _OVERLAP_CHUNK), dtype=np.int64)
+    other = np.empty_like(index)
+    for start in range(0, size, _OVERLAP_CHUNK):
+        stop = min(start + _OVERLAP_CHUNK, size)
+        rows = _instance_numbers(pred_values[start:stop], pred_table, index[:stop - start])
+        columns = _instance_numbers(target_values[start:stop], target_table,
+                                    other[:stop - start])
+        np.multiply(rows, width, out=rows)
+        np.add(rows, columns, out=rows)
+        if bins <= 4 * (stop - start):
+            joint += np.bincount(rows, minlength=bins)
+        else:  # many instances: no full-size count per chunk
+            np.add.at(joint, rows, 1)
+    joint = joint.reshape(-1, width)
+    return joint[1:, 1:], joint[1:].sum(axis=1), joint[:, 1:].sum(axis=0)
+
+
+def _map_areas(instances: _InstanceMap) -> np.ndarray:
+    """Pixels of each instance of a map."""
+    if len(instances.ids) == 0:
+        return np.zeros(0, dtype=np.int64)
+    values = instances.array.reshape(-1)
+    table = _id_table(values, instances.ids)
+    counts = np.zeros(len(instances.ids) + 1, dtype=np.int64)
+    numbers = np.empty(min(values.size, _OVERLAP_CHUNK), dtype=np.int64)
+    for start in range(0, values.size, _OVERLAP_CHUNK):
+        stop = min(start + _OVERLAP_CHUNK, values.size)
+        counts += np.bincount(_instance_numbers(values[start:stop], table,
+                                                numbers[:stop - start]),
+                              minlength=counts.size)
+    return counts[1:]
+
+
+def _present_ids(array: np.ndarray) -> np.ndarray:
+    """The ids >= 1 that occur in an instance map, increasing (int64)."""
+    values = array.reshape(-1)
+    if values.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    largest = int(values.max())
+    if largest <= _table_limit(values.size):
+        seen = np.zeros(largest + 1, dtype=bool)
+        for start in range(0, values.size, _OVERLAP_CHUNK):
+            seen[values[start:start + _OVERLAP_CHUNK]] = True
+        seen[0] = False
+        return np.flatnonzero(seen).astype(np.int64)
+    ids = np.unique(values).astype(np.int64)
+    return ids[ids != 0]
+
+
+def _read_instances(value, name):
+    """A boolean stack ``(K, *spatial)`` as given, or an :class:`_InstanceMap` of a map."""
+    array = to_numpy(value, name)
+    if array.dtype == bool:
+        check_ndim(array, name, (3, 4))
+        return array
+    if array.ndim == 4 and array.dtype.kind in "iuf" and array.size and np.isin(
+            array, (0, 1)).all():
+        raise argument_error(name, "a boolean stack of masks (K, D, H, W) or an integer "
+                             "instance map (H, W) or (D, H, W) (for a stack of 3-D masks "
+                             f"stored as numbers pass `{name}.astype(bool)`)", array)
+    check_ndim(array, name, (2, 3))
+    _warn_if_mask_stack(array, name)
+    instance_map = check_instance_map(array, name)
+    return _InstanceMap(instance_map, _present_ids(instance_map))
+
+
+def _instances(value, name) -> np.ndarray:
+    """A boolean stack (K, *spatial) from a stack of masks or an integer instance map."""
+    instances = _read_instances(value, name)
+    return instances.stack() if isinstance(instances, _InstanceMap) else instances
+
+
+def _spatial_shape(instances) -> tuple:
+    if isinstance(instances, _InstanceMap):
+        return instances.spatial_shape
+    return instances.shape[1:]
+
+
+def _image_ious(pred, target, pred_index=None, target_index=None) -> np.ndarray:
+    """IoU ``(K, M)`` of two sets of instances (stacks or maps), or of the chosen ones.
+
+    Two instance maps: from their joint histogram. Otherwise from boolean
+    stacks (a map is turned into one), only the chosen instances.
+    """
+    if isinstance(pred, _InstanceMap) and isinstance(target, _InstanceMap):
+        ious = _ious_from_counts(*_map_overlaps(pred, target))
+        if pred_index is not None:
+            ious = ious[np.ix_(pred_index, target_index)]
+        return ious
+    pred = pred.stack() if isinstance(pred, _InstanceMap) else pred
+    target = target.stack() if isinstance(target, _InstanceMap) else target
+    if pred_index is not None:
+        pred, target = pred[pred_index], target[target_index]
+    return _pair_ious(pred, target)
+
+
 def iou_matrix(pred, target):
     r"""IoU between every predicted and every target instance.
 
@@ -224,9 +390,14 @@ def iou_matrix(pred, target):
     Notes
     -----
     Two empty masks have an IoU of 0, not 0/0: an empty instance matches
-    nothing (as in pycocotools). Intersections are counted inside the common
+    nothing (as in pycocotools). Two instance maps are compared through the
+    joint histogram of their ids (``np.bincount`` of ``pred * (M + 1) +
+    target`` over the pixels, after numbering the ids ``1..K`` and
+    ``1..M``), which gives every intersection and both maps' areas in one
+    pass and no boolean stack. Stacks are compared inside the common
     bounding box of each pair whose boxes overlap or, when many pairs
-    overlap, with one matrix product of the flattened masks.
+    overlap, with one matrix product of the flattened masks. Both give the
+    same counts, hence the same IoUs.
 
     Examples
     --------
@@ -238,10 +409,10 @@ def iou_matrix(pred, target):
     >>> iou_matrix(pred, target)  # 2 / (3 + 4 - 2), 0 / (3 + 1)
     array([[0.4, 0. ]])
     """
-    pred = _instances(pred, "pred")
-    target = _instances(target, "target")
-    _check_same_spatial_shape(pred.shape[1:], target.shape[1:], "pred", "target")
-    return _pair_ious(pred, target)
+    pred = _read_instances(pred, "pred")
+    target = _read_instances(target, "target")
+    _check_same_spatial_shape(_spatial_shape(pred), _spatial_shape(target), "pred", "target")
+    return _image_ious(pred, target)
 
 
 @dataclass(frozen=True, eq=False)
@@ -412,13 +583,13 @@ def match_instances(pred, target, *, iou_threshold=0.5, scores=None, method="gre
 # Average precision
 # ---------------------------------------------------------------------------
 
-def _check_scores(value, name, count):
+def _check_scores(value, name, count, which=""):
     scores = to_numpy(value, name)
     if scores.dtype.kind not in "iuf":
         raise argument_error(name, "an array of real numbers", scores, type_error=True)
     check_ndim(scores, name, (1,))
     if len(scores) != count:
-        raise argument_error(name, f"one score per instance ({count})",
+        raise argument_error(name, f"one score per instance ({count}{which})",
                              f"{len(scores)} scores")
     scores = scores.astype(np.float64)
     if not np.all(np.isfinite(scores)):
@@ -426,11 +597,11 @@ def _check_scores(value, name, count):
     return scores
 
 
-def _check_labels(value, name, count):
+def _check_labels(value, name, count, which=""):
     labels = check_label_map(to_numpy(value, name), name)
     check_ndim(labels, name, (1,))
     if len(labels) != count:
-        raise argument_error(name, f"one label per instance ({count})",
+        raise argument_error(name, f"one label per instance ({count}{which})",
                              f"{len(labels)} labels")
     return labels.astype(np.int64)
 
@@ -460,21 +631,22 @@ def _parse_images(preds, targets):
                              "none (one category)", "labels in some dicts only")
     images = []
     for i, (pred, target) in enumerate(zip(preds, targets, strict=True)):
-        for key, where, name in (("masks", pred, "preds"), ("scores", pred, "preds"),
-                                 ("masks", target, "targets")):
-            if key not in where:
-                raise argument_error(f"{name}[{i}]", f"a dict with the key '{key}'",
-                                     f"keys {sorted(where)}")
-        pred_masks = _check_instance_masks(pred["masks"], f"preds[{i}]['masks']")
-        target_masks = _check_instance_masks(target["masks"], f"targets[{i}]['masks']")
-        _check_same_spatial_shape(pred_masks.shape[1:], target_masks.shape[1:],
-                                  f"preds[{i}]['masks']", f"targets[{i}]['masks']")
-        scores = _check_scores(pred["scores"], f"preds[{i}]['scores']", len(pred_masks))
+        pred_masks = _image_instances(pred, f"preds[{i}]")
+        if "scores" not in pred:
+            raise argument_error(f"preds[{i}]", "a dict with the key 'scores'",
+                                 f"keys {sorted(pred)}")
+        target_masks = _image_instances(target, f"targets[{i}]")
+        _check_same_spatial_shape(_spatial_shape(pred_masks), _spatial_shape(target_masks),
+                                  _instances_key(pred, f"preds[{i}]"),
+                                  _instances_key(target, f"targets[{i}]"))
+        which = _which_instances(pred_masks)
+        scores = _check_scores(pred["scores"], f"preds[{i}]['scores']", len(pred_masks),
+                               which)
         if "labels" in pred:
             pred_labels = _check_labels(pred["labels"], f"preds[{i}]['labels']",
-                                        len(pred_masks))
+                                        len(pred_masks), which)
             target_labels = _check_labels(target["labels"], f"targets[{i}]['labels']",
-                                          len(target_masks))
+                                          len(target_masks), _which_instances(target_masks))
         else:
             pred_labels = np.zeros(len(pred_masks), dtype=np.int64)
             target_labels = np.zeros(len(target_masks), dtype=np.int64)
@@ -482,8 +654,72 @@ def _parse_images(preds, targets):
     return images
 
 
-_FROM_INSTANCE_MAP = ("`instance_map == np.unique(instance_map)[1:, None, None]` gives one mask "
+_FROM_INSTANCE_MAP = ("pass it under the key 'instances' instead of 'masks' (its ids in "
+                      "increasing order are the instances), or convert it: "
+                      "`instance_map == np.unique(instance_map)[1:, None, None]` gives one mask "
                       "per id >= 1, in increasing id order")
+
+
+def _instances_key(entry, name):
+    """The name of the instances of an image dict, for messages: ``preds[0]['masks']``."""
+    return f"{name}['instances']" if "instances" in entry else f"{name}['masks']"
+
+
+def _which_instances(instances):
+    """What the scores and labels of a set of instances must follow, for messages."""
+    if not isinstance(instances, _InstanceMap):
+        return ""
+    return (f": the ids {some_values(instances.ids)} of the instance map, in that order; "
+            "'ids' names them in another order")
+
+
+def _image_instances(entry, name):
+    """The instances of one image dict: a boolean stack from ``'masks'``, or an
+    :class:`_InstanceMap` from ``'instances'`` (with ``'ids'``, optional)."""
+    if "masks" in entry and "instances" in entry:
+        raise argument_error(name, "a dict with either 'masks' (a stack of masks) or "
+                             "'instances' (an instance map), not both", f"keys {sorted(entry)}")
+    if "ids" in entry and "instances" not in entry:
+        raise argument_error(name, "'ids' only beside 'instances' (they name the instances "
+                             "of an instance map)", f"keys {sorted(entry)}")
+    if "masks" in entry:
+        return _check_instance_masks(entry["masks"], f"{name}['masks']")
+    if "instances" not in entry:
+        raise argument_error(name, "a dict with the key 'masks' (a boolean stack (K, H, W)) or "
+                             "'instances' (an instance map (H, W))", f"keys {sorted(entry)}")
+    return _check_instance_map_entry(entry["instances"], entry.get("ids"), name)
+
+
+def _check_instance_map_entry(value, ids, name):
+    """An :class:`_InstanceMap` from the ``'instances'`` (and ``'ids'``) of an image dict."""
+    key = f"{name}['instances']"
+    array = to_numpy(value, key)
+    if array.dtype == bool:
+        raise argument_error(key, "an integer instance map (H, W) or (D, H, W), 0 the "
+                             "background and each object its own id (a boolean array is a "
+                             "mask: put a stack (K, H, W) of masks under 'masks')", array)
+    check_ndim(array, key, (2, 3))
+    instance_map = check_instance_map(array, key)
+    present = _present_ids(instance_map)
+    if ids is None:
+        return _InstanceMap(instance_map, present)
+    ids_name = f"{name}['ids']"
+    listed = check_label_map(to_numpy(ids, ids_name), ids_name)
+    check_ndim(listed, ids_name, (1,))
+    listed = listed.astype(np.int64)
+    if listed.size and listed.min() < 1:
+        raise argument_error(ids_name, "instance ids >= 1 (0 is the background)",
+                             f"the id {int(listed.min())}")
+    if np.unique(listed).size != listed.size:
+        values, counts = np.unique(listed, return_counts=True)
+        raise argument_error(ids_name, "distinct ids", f"{some_values(values[counts > 1])} "
+                             "more than once")
+    missing = np.setdiff1d(present, listed)
+    if missing.size:
+        raise argument_error(ids_name, "every id of the instance map (each object is a "
+                             "prediction or a target, with its own score or label)",
+                             f"ids without the map's {some_values(missing)}")
+    return _InstanceMap(instance_map, listed)
 
 
 def _check_instance_masks(value, name):
@@ -540,7 +776,7 @@ def _evaluate(images, thresholds, max_detections):
     """
     per_class = {}  # category -> [list of scores, list of (T, D) matched, number of targets]
     for pred_masks, scores, pred_labels, target_masks, target_labels in images:
-        ious = _pair_ious(pred_masks, target_masks)
+        ious = _image_ious(pred_masks, target_masks)
         for category in np.union1d(pred_labels, target_labels):
             pred_index = np.flatnonzero(pred_labels == category)
             target_index = np.flatnonzero(target_labels == category)
@@ -614,6 +850,16 @@ def mean_average_precision(preds, targets, *, iou_thresholds=None, max_detection
     preds : list of dict
         One dict per image: ``"masks"`` ``(K, H, W)`` bool, ``"scores"``
         ``(K,)``, ``"labels"`` ``(K,)`` (optional for one category).
+        Or, instead of ``"masks"``, ``"instances"``: an integer instance map
+        ``(H, W)`` or ``(D, H, W)``, 0 the background and each object its
+        own id; its instances are its ids in increasing order, to which
+        ``"scores"`` and ``"labels"`` refer. An optional ``"ids"`` ``(K,)``
+        lists the ids in the order of the scores and labels instead; it must
+        hold every id of the map, and may hold ids the map no longer shows
+        (an object painted over: an empty instance, which matches nothing).
+        A boolean ``"instances"`` array, or both keys in one dict, is an
+        error. Masks and maps may be mixed between dicts and between
+        ``preds`` and ``targets``.
         ``"masks"`` is always a stack of K masks: numbers holding only 0 and
         1 (uint8, ``(probs > 0.5).float()``) are read as K masks too, whereas
         :func:`iou_matrix` and :func:`match_instances` read such a non-boolean
@@ -621,8 +867,9 @@ def mean_average_precision(preds, targets, *, iou_thresholds=None, max_detection
         A 0/255 stack gives an error that says ``masks > 0``, probabilities
         one that says ``masks > 0.5``.
     targets : list of dict
-        One dict per image: ``"masks"`` ``(M, H, W)`` bool, ``"labels"``
-        ``(M,)`` (optional for one category); the same rules as ``preds``.
+        One dict per image: ``"masks"`` ``(M, H, W)`` bool or
+        ``"instances"`` (with ``"ids"``, optional), and ``"labels"`` ``(M,)``
+        (optional for one category); the same rules as ``preds``.
     iou_thresholds : sequence of float, optional
         Default COCO's ``0.50, 0.55, ..., 0.95``.
     max_detections : int, default 100
@@ -666,9 +913,16 @@ def mean_average_precision(preds, targets, *, iou_thresholds=None, max_detection
       0.69, 0.70, 0.82, 0.83, 0.94, 0.95): a recall of exactly 7/10 does not
       reach the point 0.70, in pycocotools as here.
     - ``masks`` must be boolean stacks ``(K, H, W)`` (or 0/1 numbers, read
-      as K masks), one dict per image; an integer instance map gives an
-      error that shows the conversion
-      (``instance_map == np.unique(instance_map)[1:, None, None]``).
+      as K masks), one dict per image; an integer instance map there gives
+      an error that says to pass it as ``"instances"`` (or shows the
+      conversion ``instance_map == np.unique(instance_map)[1:, None, None]``).
+    - Instance maps (``"instances"``) give the same result as the stacks of
+      their instances, faster and in less memory: the IoUs of an image whose
+      predictions and targets are both maps come from one joint histogram
+      of the two maps, with no boolean stack (memory: a few chunks of the
+      image, a lookup table when the ids are sparse, at most 2 bytes a pixel,
+      and the ``(K + 1) x (M + 1)`` counts). The maps are checked for
+      negative or non-integer values like any label map.
       :func:`iou_matrix` and :func:`match_instances` take instance maps as
       they are, and read a non-boolean ``(K, H, W)`` array of 0 and 1 as
       one instance map, not as K masks (with a :class:`MaskStackWarning`).
@@ -693,6 +947,23 @@ def mean_average_precision(preds, targets, *, iou_thresholds=None, max_detection
     array([1., 1., 1., 0., 0., 0., 0., 0., 0., 0.])
     >>> round(result["map"], 12)
     0.3
+
+    The same from instance maps, as most segmentation models and label files
+    give them (ids 1 and 2; scores in increasing id order):
+
+    >>> target_map = np.array([[1, 1, 0, 2, 2]])
+    >>> pred_map = np.array([[1, 1, 0, 0, 2]])
+    >>> result = mean_average_precision(
+    ...     [{"instances": pred_map, "scores": np.array([0.9, 0.6])}],
+    ...     [{"instances": target_map}])
+    >>> result["map_50"]  # IoU 1 and 1/2: both found at 0.5
+    1.0
+    >>> round(result["map_75"], 3)  # at 0.75 only id 1: precision 1 up to recall 1/2
+    0.505
+    >>> round(mean_average_precision(  # the scores in another order: name the ids
+    ...     [{"instances": pred_map, "ids": [2, 1], "scores": np.array([0.6, 0.9])}],
+    ...     [{"instances": target_map}])["map_75"], 3)
+    0.505
     """
     thresholds = _check_thresholds(iou_thresholds)
     max_detections = check_positive_int(max_detections, "max_detections")
@@ -732,7 +1003,7 @@ def average_precision(preds, targets, *, iou_threshold=0.5, max_detections=100):
         As in :func:`mean_average_precision`: ``"masks"`` are stacks
         ``(K, H, W)`` of K masks, boolean or 0/1 numbers (unlike
         :func:`iou_matrix`, which reads a non-boolean 3-D array as one
-        instance map).
+        instance map); ``"instances"`` are instance maps.
     iou_threshold : float, default 0.5
         A prediction is a true positive at :math:`\mathrm{IoU} \ge t`: an IoU
         equal to the threshold counts, as in pycocotools.
@@ -794,7 +1065,9 @@ def ranked_detections(preds, targets, *, iou_threshold=0.5, category=None, max_d
     ----------
     preds, targets : list of dict
         As in :func:`mean_average_precision` (one dict per image, ``"masks"``
-        stacks ``(K, H, W)``, ``"scores"``, optional ``"labels"``).
+        stacks ``(K, H, W)`` or ``"instances"`` maps with optional ``"ids"``,
+        ``"scores"``, optional ``"labels"``); ``"index"`` then counts the
+        instances in that order.
     iou_threshold : float, default 0.5
         In (0, 1]; an IoU equal to the threshold matches.
     category : int, optional
@@ -872,7 +1145,7 @@ def ranked_detections(preds, targets, *, iou_threshold=0.5, category=None, max_d
         target_index = np.flatnonzero(target_labels == category)
         num_targets += len(target_index)
         order = pred_index[np.argsort(-scores[pred_index], kind="mergesort")][:max_detections]
-        ious = _pair_ious(pred_masks[order], target_masks[target_index])
+        ious = _image_ious(pred_masks, target_masks, order, target_index)
         match = _greedy(ious, np.arange(len(order)), threshold)[0]
         matched = match >= 0
         columns["image"].append(np.full(len(order), image, dtype=np.int64))

@@ -92,20 +92,47 @@ __all__ = [
 #: Largest number of classes of a dense confusion matrix (it holds num_classes**2 counts).
 MAX_CLASSES = 4096
 
-# Pixels are counted in chunks that stay in the CPU cache (a fresh full-size
-# index array would cost more in page faults than the counting itself), and
-# large inputs are split over a few threads (np.bincount and the ufuncs
-# release the GIL).
-_CHUNK = 1 << 17
-_PARALLEL_MIN = 1 << 20
+# How pixels are counted. The reference for speed is a bare ``np.bincount`` of
+# pre-combined labels (``bench/bench_limits.py`` prints the ratio); each step
+# below is there because the bincount alone cannot do it:
+# - one index ``target * C + pred`` per pixel, built in a reused int64 buffer,
+#   in chunks that stay in the CPU's caches: a fresh full-size index costs more
+#   in page faults and memory traffic than the counting itself;
+# - the range check is one max-reduction per input, over its unsigned view (a
+#   negative label becomes huge), and is skipped where it cannot fail: boolean
+#   masks, unsigned dtypes too narrow to hold a label >= C, and labels whose
+#   maximum just gave ``num_classes``;
+# - ignored pixels are counted, then dropped: an ignore_index that is a class
+#   has its row emptied after counting; any other value (255, -100) gets a row
+#   of its own, and the rows between it and the classes must stay empty (a
+#   target there is out of range). No mask of the ignored pixels is built, and
+#   one min and one max check the target;
+# - two classes without ignore_index (boolean masks) need no index at all: the
+#   matrix follows from three popcounts (TP, target and predicted positives),
+#   over ten times faster than any bincount;
+# - an input smaller than one chunk goes straight through, and only inputs of
+#   several million pixels are split over threads (np.bincount and the ufuncs
+#   release the GIL), in a pool started on first use. On a 2-CPU machine two
+#   threads measured slower than one from 1024^2 (2.2x against 2.0x a bare
+#   bincount) to 4096^2 (1.34x against 1.27x), so below 4 million pixels the
+#   pool is not used at all.
+_CHUNK = 1 << 17           # pixels per chunk (smaller chunks measured no faster, only more calls)
+_BINARY_CHUNK = 1 << 18    # pixels per chunk of two-class counts (a bool temporary each)
+_PARALLEL_MIN = 1 << 22    # fewer pixels than this: one thread (a thread's hand-off costs more)
 _executor: ThreadPoolExecutor | None = None
 
 
 def _num_workers() -> int:
+    """Threads for a large input: the CPUs this process may use, at most 4, and no more
+    than torch's own limit once torch is imported (``torch.set_num_threads(1)``, as a
+    DataLoader worker has, means one thread here too)."""
     try:
         available = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not on Linux
         available = os.cpu_count() or 1
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        available = min(available, torch.get_num_threads())
     return max(1, min(available, 4))
 
 
@@ -132,11 +159,33 @@ def _get_executor() -> ThreadPoolExecutor:
 # Input checks and counting
 # ---------------------------------------------------------------------------
 
+_UNSIGNED = {np.dtype(f"i{size}"): np.dtype(f"u{size}") for size in (1, 2, 4, 8)}
+
+
 def _unsigned(array: np.ndarray) -> np.ndarray:
     """View a signed integer array as unsigned: negative values become huge."""
-    if array.dtype.kind == "i":
+    unsigned = _UNSIGNED.get(array.dtype)
+    if unsigned is not None:
+        return array.view(unsigned)
+    if array.dtype.kind == "i":  # a byte order other than the machine's
         return array.view(array.dtype.str.replace("i", "u"))
     return array
+
+
+def _widen_for_check(array: np.ndarray, num_classes: int) -> np.ndarray:
+    """``array``, as int16 if it is int8 and ``num_classes > 128``.
+
+    The unsigned view that checks the range turns a negative int8 label into
+    128..255, which are valid labels when there are more than 128 classes.
+    """
+    if array.dtype == np.int8 and num_classes > 128:
+        return array.astype(np.int16)
+    return array
+
+
+def _may_exceed(dtype: np.dtype, num_classes: int) -> bool:
+    """Whether an integer array of ``dtype`` can hold a value outside ``0..num_classes-1``."""
+    return dtype.kind != "u" or 256 ** dtype.itemsize > num_classes
 
 
 def _as_integer(value, name: str, ignore_index) -> np.ndarray:
@@ -158,19 +207,32 @@ def _check_num_classes(num_classes, name="num_classes"):
 
 
 def _largest_label(array: np.ndarray, name: str, ignore_index, valid) -> int:
-    """Largest label of ``array`` where ``valid`` (-1 if none); negative labels raise."""
-    values = array if valid is None else array[valid]
-    if values.size == 0:
+    """Largest label of ``array`` where ``valid`` (-1 if none); negative labels raise.
+
+    ``valid`` is None (every pixel) or a boolean array, with at least one True.
+    """
+    if array.size == 0:
         return -1
-    largest = int(_unsigned(values).max())
+    unsigned = _unsigned(array)
+    if valid is None:
+        largest = int(unsigned.max())
+    else:  # a reduction under a mask, not a copy of the valid pixels
+        largest = int(np.max(unsigned, where=valid, initial=0))
     if array.dtype.kind == "i" and largest >= 2 ** (8 * array.dtype.itemsize - 1):
         # a negative label: raise the standard error
+        values = array if valid is None else array[valid]
         check_label_map(values, name, ignore_index=ignore_index if name == "target" else None)
     return largest
 
 
 def _infer_num_classes(pred, target, ignore_index, known=None) -> int:
-    valid = None if ignore_index is None else target != ignore_index
+    valid = None
+    if ignore_index is not None:
+        valid = target != ignore_index
+        if not valid.any():
+            pred = pred[:0]
+            target = target[:0]
+            valid = None
     largest = max(_largest_label(pred, "pred", ignore_index, valid),
                   _largest_label(target, "target", ignore_index, valid))
     if largest < 0 and known is not None:
@@ -185,52 +247,248 @@ def _infer_num_classes(pred, target, ignore_index, known=None) -> int:
     return largest + 1
 
 
-def _count_part(target, pred, num_classes, ignore_index):
-    """Flat confusion counts of two 1-D integer arrays, or None if a label is out of range."""
-    size = target.size
-    dump = num_classes * num_classes  # the bin of ignored pixels
-    counts = np.zeros(dump + 1, dtype=np.int64)
-    if size == 0:
-        return counts[:dump]
-    buffer = np.empty(min(_CHUNK, size), dtype=np.int64)
-    target_u, pred_u = _unsigned(target), _unsigned(pred)
-    for start in range(0, size, _CHUNK):
-        stop = min(start + _CHUNK, size)
-        t, p = target[start:stop], pred[start:stop]
-        index = buffer[: stop - start]
-        if ignore_index is None:
-            if target_u[start:stop].max() >= num_classes or pred_u[start:stop].max() >= num_classes:
-                return None
-        else:
-            valid = t != ignore_index
-            if (((target_u[start:stop] >= num_classes) & valid).any()
-                    or ((pred_u[start:stop] >= num_classes) & valid).any()):
-                return None
-        np.multiply(t, num_classes, out=index, dtype=np.int64, casting="unsafe")
-        np.add(index, p, out=index, dtype=np.int64, casting="unsafe")
-        if ignore_index is not None:
-            index[~valid] = dump
-        counts += np.bincount(index, minlength=dump + 1)
-    return counts[:dump]
+def _times(array, factor, out):
+    """``array * factor`` into the int64 ``out``, in the cheapest exact loop.
+
+    The values are checked or known to be small (labels below ``factor``,
+    or an ignored value a few rows past them: at most ``4 * C`` rows or
+    ``2**18`` bins, see :func:`_count`), so the product stays below ``2**26``
+    and a 32- or 64-bit input's own loop holds it; narrower inputs are
+    widened to int64 first.
+    """
+    if array.dtype == np.int64:
+        return np.multiply(array, factor, out=out)
+    if array.itemsize >= 4:
+        return np.multiply(array, factor, out=out, casting="unsafe")
+    return np.multiply(array, factor, out=out, dtype=np.int64, casting="unsafe")
 
 
-def _count(target, pred, num_classes, ignore_index) -> np.ndarray:
-    """The (C, C) confusion counts of two integer arrays of the same shape."""
-    target = target.reshape(-1)
-    pred = pred.reshape(-1)
-    size = target.size
-    workers = _num_workers()
-    if size >= _PARALLEL_MIN and workers > 1:
-        bounds = np.linspace(0, size, workers + 1).astype(int)
-        parts = list(_get_executor().map(
-            lambda i: _count_part(target[bounds[i]:bounds[i + 1]], pred[bounds[i]:bounds[i + 1]],
-                                  num_classes, ignore_index), range(workers)))
-        counts = None if any(part is None for part in parts) else sum(parts)
+def _plus(index, array):
+    """``index += array`` for the int64 ``index`` (a uint64 array would promote to float)."""
+    if array.dtype == np.uint64:
+        return np.add(index, array, out=index, dtype=np.int64, casting="unsafe")
+    return np.add(index, array, out=index)
+
+
+def _ignore_rows(num_classes, ignore_index):
+    """``(low, rows)``: the target values ``low .. low + rows - 1`` that get a row of bins.
+
+    Rows ``-low .. -low + C - 1`` are the classes; an ``ignore_index`` outside
+    ``0..C-1`` gets a row of its own (and the rows between it and the classes
+    must stay empty: a target there is out of range).
+    """
+    if ignore_index is None or 0 <= ignore_index < num_classes:
+        return 0, num_classes
+    low = min(0, ignore_index)
+    return low, max(num_classes - 1, ignore_index) - low + 1
+
+
+def _fill_index(target, pred, num_classes, ignore_index, check_target, check_pred, images,
+                index) -> bool:
+    """Write the bin of every pixel of ``images`` equal images (1-D slices) into ``index``.
+
+    Bin ``(target - low) * C + pred`` plus ``image * rows * C`` (see
+    :func:`_ignore_rows`). Returns False when a label is out of range.
+    """
+    classes = num_classes
+    low, rows = _ignore_rows(classes, ignore_index)
+    # Each input is checked right before the pass that uses it, while its slice
+    # is still in the cache: target, then pred.
+    if check_target:
+        if rows == classes:
+            if _unsigned(target).max() >= classes:
+                return False
+        elif int(target.min()) < low or int(target.max()) >= low + rows:
+            return False
+    narrow = (low == 0 and target.itemsize <= 2 and pred.itemsize <= 2
+              and rows * classes <= 1 << 16)
+    if narrow:
+        # 8- and 16-bit labels (PNG files): the bin fits 16 bits, whose passes cost a
+        # third of int64 ones with their widening; one copy widens the result
+        short = np.multiply(_unsigned(target), np.uint16(classes), dtype=np.uint16)
+    elif low == 0:
+        _times(target, classes, index)
     else:
-        counts = _count_part(target, pred, num_classes, ignore_index)
+        np.subtract(target, low, out=index, dtype=np.int64, casting="unsafe")
+        np.multiply(index, classes, out=index)
+    if check_pred and _unsigned(pred).max() >= classes:
+        if ignore_index is None:
+            return False
+        # out of range is an error only where the target is not ignored
+        pred = _unsigned(pred)
+        if (np.greater_equal(pred, classes) & np.not_equal(target, ignore_index)).any():
+            return False
+        pred = np.minimum(pred, classes - 1)  # ignored pixels: any class will do
+    if narrow:
+        np.add(short, _unsigned(pred), out=short)
+        np.copyto(index, short)
+    else:
+        _plus(index, pred)
+    if images > 1:
+        block = rows * classes
+        index.reshape(images, -1)[...] += (np.arange(images, dtype=np.int64) * block)[:, None]
+    return True
+
+
+def _bincount(index, bins, out=None):
+    """Counts of ``index`` in ``bins`` bins, added to ``out`` when given."""
+    if out is None:
+        return np.bincount(index, minlength=bins)
+    if bins <= 4 * index.size:
+        out += np.bincount(index, minlength=bins)
+    else:  # many more bins than pixels (many classes): no full-size array per chunk
+        np.add.at(out, index, 1)
+    return out
+
+
+def _finish(out, images, num_classes, ignore_index, check_target):
+    """The ``(images, C * C)`` matrices from the bins ``out``; None if a target was out of range."""
+    low, rows = _ignore_rows(num_classes, ignore_index)
+    blocks = out.reshape(images, rows, num_classes)
+    matrices = blocks[:, -low:num_classes - low]
+    if rows > num_classes and check_target:
+        # every row other than the classes' and the ignored value's must be empty
+        ignored = blocks[:, ignore_index - low]
+        if blocks.sum() != matrices.sum() + ignored.sum():
+            return None
+    if ignore_index is not None and rows == num_classes:
+        # an ignore_index that is a class: its row holds exactly the ignored pixels
+        matrices = matrices.copy()
+        matrices[:, ignore_index] = 0
+    return matrices.reshape(images, num_classes * num_classes)
+
+
+def _count_part(target, pred, num_classes, ignore_index, check_target, check_pred, images):
+    """Counts ``(images, C * C)`` of 1-D arrays of ``images`` equal images; None if out of range."""
+    size = target.size
+    square = num_classes * num_classes
+    if size == 0:
+        return np.zeros((images, square), dtype=np.int64)
+    pixels = size // images
+    step = _CHUNK
+    options = (num_classes, ignore_index, check_target, check_pred)
+    block = _ignore_rows(num_classes, ignore_index)[1] * num_classes
+    if images == 1 and size <= step:  # small: one pass, no chunk machinery
+        index = np.empty(size, dtype=np.int64)
+        if not _fill_index(target, pred, *options, 1, index):
+            return None
+        counts = np.bincount(index, minlength=block)
+        if ignore_index is None:
+            return counts.reshape(1, square)
+        return _finish(counts, 1, *options[:3])
+    group = 1 if pixels > step else step // pixels  # whole images per chunk
+    index = np.empty(min(size, step if pixels > step else group * pixels), dtype=np.int64)
+    result = np.empty((images, square), dtype=np.int64)
+    for first in range(0, images, group):
+        last = min(first + group, images)
+        out = np.zeros((last - first) * block, dtype=np.int64)
+        for start in range(first * pixels, last * pixels, step if pixels > step else size):
+            stop = min(start + step, last * pixels) if pixels > step else last * pixels
+            if not _fill_index(target[start:stop], pred[start:stop], *options, last - first,
+                               index[:stop - start]):
+                return None
+            _bincount(index[:stop - start], out.size, out)
+        matrices = _finish(out, last - first, *options[:3])
+        if matrices is None:
+            return None
+        result[first:last] = matrices
+    return result
+
+
+def _count_binary(target, pred, images):
+    """Counts ``(images, 4)``, ``[TN, FP, FN, TP]``, of arrays holding only 0 and 1.
+
+    No index and no bincount: the true positives, the target's positives and
+    the prediction's positives are three popcounts, and the rest follows.
+    """
+    size = target.size
+    pixels = size // images
+    if target.itemsize == 1:  # 0/1 bytes are booleans: numpy's fastest count
+        target = target.view(bool)
+    if pred.itemsize == 1:
+        pred = pred.view(bool)
+    if images > 1 and pixels * 16 <= _BINARY_CHUNK:  # many small images: counts along an axis
+        target = target.reshape(images, pixels)
+        pred = pred.reshape(images, pixels)
+        true_positive = np.count_nonzero(np.logical_and(target, pred), axis=1)
+        positive = np.count_nonzero(target, axis=1)
+        predicted = np.count_nonzero(pred, axis=1)
+    else:
+        true_positive = np.zeros(images, dtype=np.int64)
+        positive = np.zeros(images, dtype=np.int64)
+        predicted = np.zeros(images, dtype=np.int64)
+        both = np.empty(min(size, _BINARY_CHUNK), dtype=bool)
+        for image in range(images):
+            for start in range(image * pixels, (image + 1) * pixels, _BINARY_CHUNK):
+                stop = min(start + _BINARY_CHUNK, (image + 1) * pixels)
+                t, p = target[start:stop], pred[start:stop]
+                true_positive[image] += np.count_nonzero(
+                    np.logical_and(t, p, out=both[:stop - start]))
+                positive[image] += np.count_nonzero(t)
+                predicted[image] += np.count_nonzero(p)
+    false_negative = positive - true_positive
+    false_positive = predicted - true_positive
+    true_negative = pixels - positive - false_positive
+    return np.stack([true_negative, false_positive, false_negative, true_positive], axis=-1)
+
+
+def _count(target, pred, num_classes, ignore_index, *, check_target=True, check_pred=True,
+           images=None):
+    """The ``(C, C)`` confusion counts of two integer arrays of the same shape.
+
+    With ``images=N`` the arrays hold N images along their first axis, and the
+    result is ``(N, C, C)``, one matrix per image. ``check_target=False`` or
+    ``check_pred=False`` skips the range check of an array whose labels are
+    known to be in ``0..C-1`` (at the pixels that are not ignored).
+    """
+    target = _widen_for_check(target.reshape(-1), num_classes)
+    pred = _widen_for_check(pred.reshape(-1), num_classes)
+    check_target = check_target and _may_exceed(target.dtype, num_classes)
+    check_pred = check_pred and _may_exceed(pred.dtype, num_classes)
+    count = images or 1
+    size = target.size
+    given = (pred, target, num_classes, ignore_index)  # for the error message
+    if (ignore_index is not None and _ignore_rows(num_classes, ignore_index)[1] * num_classes
+            > max(4 * num_classes * num_classes, 1 << 18)):
+        # an ignored value far from the classes (say 10**6): relabel it C + 1, next
+        # to them, and every other target out of range C
+        ignored = np.equal(target, ignore_index)
+        target = np.minimum(_unsigned(target), np.uint64(num_classes)).astype(np.int64)
+        target[ignored] = ignore_index = num_classes + 1
+    options = (num_classes, ignore_index, check_target, check_pred)
+    if num_classes == 2 and ignore_index is None:
+        if size and ((check_target and _unsigned(target).max() >= 2)
+                     or (check_pred and _unsigned(pred).max() >= 2)):
+            _raise_out_of_range(pred, target, num_classes, ignore_index)
+        counts = _count_binary(target, pred, count).reshape(count, 2, 2)
+        return counts if images is not None else counts[0]
+    workers = _num_workers() if size >= _PARALLEL_MIN else 1
+    if workers > 1 and count < workers and count > 1:
+        # a few large images: each one split over the threads
+        pixels = size // count
+        return np.stack([_count(target[i * pixels:(i + 1) * pixels],
+                                pred[i * pixels:(i + 1) * pixels], *options[:2],
+                                check_target=check_target, check_pred=check_pred)
+                         for i in range(count)])
+    if workers > 1:  # split the pixels (one image) or the images over the threads
+        pixels = size // count
+        units = size if count == 1 else count
+        bounds = np.linspace(0, units, workers + 1).astype(int) * (1 if count == 1 else pixels)
+        parts = list(_get_executor().map(
+            lambda i: _count_part(target[bounds[i]:bounds[i + 1]],
+                                  pred[bounds[i]:bounds[i + 1]], *options,
+                                  1 if count == 1 else (bounds[i + 1] - bounds[i]) // pixels),
+            range(workers)))
+        if any(part is None for part in parts):
+            counts = None
+        else:
+            counts = sum(parts) if count == 1 else np.concatenate(parts)
+    else:
+        counts = _count_part(target, pred, *options, count)
     if counts is None:
-        _raise_out_of_range(pred, target, num_classes, ignore_index)
-    return counts.reshape(num_classes, num_classes)
+        _raise_out_of_range(*given)
+    counts = counts.reshape(count, num_classes, num_classes)
+    return counts if images is not None else counts[0]
 
 
 def _raise_out_of_range(pred, target, num_classes, ignore_index):
@@ -268,17 +526,23 @@ def _check_shapes(pred: np.ndarray, target: np.ndarray) -> None:
 
 
 def _prepare(pred, target, num_classes, ignore_index, known_classes=None):
-    """Checked integer arrays, the number of classes and whether the inputs are masks.
+    """Checked integer arrays, the number of classes, whether the inputs are masks, and
+    which arrays still need their range checked while counting.
 
     ``known_classes`` (the streaming accumulator's count so far) is used when
-    ``num_classes`` is None and nothing is left to infer it from.
+    ``num_classes`` is None and nothing is left to infer it from. The last
+    item, ``(check_target, check_pred)``, is False for an array whose labels
+    are known to lie in ``0..num_classes-1`` at the pixels that are not
+    ignored: boolean masks, and the arrays whose maximum gave ``num_classes``.
     """
     num_classes = _check_num_classes(num_classes)
     ignore_index = check_int(ignore_index, "ignore_index", allow_none=True)
     pred_array = to_numpy(pred, "pred")
     target_array = to_numpy(target, "target")
     _check_shapes(pred_array, target_array)
-    is_mask = pred_array.dtype == bool or target_array.dtype == bool
+    check_pred = pred_array.dtype != bool
+    check_target = target_array.dtype != bool
+    is_mask = not (check_pred and check_target)
     if is_mask:
         if num_classes not in (None, 2):
             raise argument_error("num_classes", "2 (or None) for boolean masks",
@@ -289,14 +553,21 @@ def _prepare(pred, target, num_classes, ignore_index, known_classes=None):
     if num_classes is None:
         num_classes = _infer_num_classes(pred_array, target_array, ignore_index,
                                          known_classes)
-    return pred_array, target_array, num_classes, ignore_index, is_mask
+        # every counted label is now below num_classes; without ignore_index so is
+        # every label of pred (with it, pred is unchecked at the ignored pixels)
+        check_target = False
+        check_pred = check_pred and ignore_index is not None
+    return (pred_array, target_array, num_classes, ignore_index, is_mask,
+            (check_target, check_pred))
 
 
 def _confusion(pred, target, num_classes, ignore_index):
     """The confusion matrix, whether the inputs are boolean masks, and the checked ignore_index."""
-    pred, target, num_classes, ignore_index, is_mask = _prepare(pred, target, num_classes,
-                                                                ignore_index)
-    return _count(target, pred, num_classes, ignore_index), is_mask, ignore_index
+    pred, target, num_classes, ignore_index, is_mask, (check_target, check_pred) = _prepare(
+        pred, target, num_classes, ignore_index)
+    counts = _count(target, pred, num_classes, ignore_index, check_target=check_target,
+                    check_pred=check_pred)
+    return counts, is_mask, ignore_index
 
 
 # ---------------------------------------------------------------------------
@@ -501,8 +772,13 @@ def confusion_matrix(pred, target, *, num_classes=None, ignore_index=None):
     Notes
     -----
     Pixels are counted with one ``np.bincount`` over ``target * C + pred``,
-    in cache-sized chunks (threads for large inputs). All pixels of a batch
-    are pooled; :class:`ConfusionMatrix` keeps one matrix per image as well.
+    in cache-sized chunks (threads for inputs of 4 million pixels or more,
+    no more than ``torch.get_num_threads()`` once torch is imported), after
+    one max-reduction per input that checks the labels. Two classes without
+    ``ignore_index`` (boolean masks) need no bincount: the matrix follows
+    from three counts, TP and the positives of each input. All pixels of a
+    batch are pooled; :class:`ConfusionMatrix` keeps one matrix per image as
+    well, counted for the whole batch in one pass.
 
     References
     ----------
@@ -1429,7 +1705,7 @@ class ConfusionMatrix:
         if not isinstance(batched, bool):
             raise argument_error("batched", "True or False", describe(batched), type_error=True)
         self._require_local("update")
-        pred, target, num_classes, ignore_index, is_mask = _prepare(
+        pred, target, num_classes, ignore_index, is_mask, (check_target, check_pred) = _prepare(
             pred, target, self._fixed_classes, self.ignore_index, self.num_classes)
         if self._is_mask is not None and is_mask != self._is_mask:
             seen = "boolean masks" if self._is_mask else "label maps"
@@ -1442,13 +1718,22 @@ class ConfusionMatrix:
                                  f"a {pred.ndim}-D array")
         self._is_mask = is_mask
         self._grow(num_classes)
-        images = zip(pred, target, strict=True) if batched else [(pred, target)]
-        for pred_image, target_image in images:
-            counts = _count(target_image, pred_image, self.num_classes, ignore_index)
+        images = pred.shape[0] if batched else 1
+        if images == 0:
+            return self
+        # the whole batch at once, checked before anything is added: one matrix per image
+        # from one pass when they are kept, else the batch pooled
+        per_image = self.keep_per_image and images > 1
+        counts = _count(target, pred, self.num_classes, ignore_index, check_target=check_target,
+                        check_pred=check_pred, images=images if per_image else None)
+        if per_image:
+            self._matrix += counts.sum(axis=0)
+            self._per_image.extend(counts)
+        else:
             self._matrix += counts
             if self.keep_per_image:
                 self._per_image.append(counts)
-            self.num_images += 1
+        self.num_images += images
         return self
 
     def _grow(self, num_classes):

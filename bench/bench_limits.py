@@ -1,0 +1,498 @@
+"""The library at its limits (issue 16): every ratio of the issue's table, with its goal.
+
+Each row times segcourse against the fastest way to do the same job (a bare
+``np.bincount``, torch's own kernel, MONAI, scipy, a plain training loop,
+pycocotools), in the same run, **paired and interleaved** (ours, reference,
+ours, reference, ...), and reports the ratio of the two **medians**
+(segcourse / reference): load from other processes on a shared machine then
+falls on both sides alike. The ratio of the goal is that of CPU times
+(``time.thread_time``: everything timed runs in this one thread, and CPU
+time is not inflated by the other processes that preempt it); the ratio of
+wall-clock times is printed beside it. Every result is checked against its
+reference before it is timed.
+
+Everything runs on **one thread**: the process is pinned to one CPU
+(``os.sched_setaffinity``, so the confusion matrix uses no thread pool) and
+torch to one thread; both are restored at the end, for the benchmarks that
+run after this one in ``make bench``.
+
+Rows, as in the issue:
+
+- ``confusion_matrix``, 21 classes, int64 label maps (uint8 too, at two
+  sizes), against ``np.bincount`` of the same number of pre-combined labels
+  (goal <= 2x) and against the naive one-liner
+  ``np.bincount(target * C + pred)`` (goal <= 1x), from 256^2 to 4096^2 and
+  64^3 to 256^3;
+- ``cross_entropy`` and ``dice_loss``, forward and backward, against
+  ``torch.nn.functional.cross_entropy`` (each option combination) and MONAI's
+  ``DiceLoss`` (goal <= 1x);
+- ``signed_distance_map`` against scipy's ``distance_transform_edt`` inside
+  and outside each region (goal <= 0.6x);
+- one epoch of ``models.train`` against a plain loop over the same model,
+  data and optimiser (goal <= 1.1x);
+- the slider update of every demo (goal: median <= 50 ms; absolute times);
+- COCO mAP from instance maps against pycocotools with its RLE encoding
+  (goal <= 0.3x), and the memory it takes beyond its inputs (goal <= 2x the
+  inputs, traced with ``tracemalloc``).
+
+Run with ``python bench/bench_limits.py [section ...] [--quick]`` (sections:
+confusion_matrix, losses, distance_maps, training, widgets, map; ``--quick``
+for fewer repeats) or ``make bench BENCH=limits``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import statistics
+import sys
+import time
+import tracemalloc
+import warnings
+
+import numpy as np
+
+ROWS = []  # (section, task, ours_s, reference, reference_s, ratio, goal, met)
+
+
+class _Timing(tuple):
+    """Medians ``(ours, reference)`` in CPU seconds, with the wall-clock ones as ``.wall``."""
+
+
+def _paired(ours, reference, repeats, warmup=1):
+    """Median seconds of ``ours`` and ``reference``, timed alternately ``repeats`` times.
+
+    CPU time of this thread (``time.thread_time``, the work done, which a busy
+    machine's other processes do not inflate by preempting it) and wall time
+    (``time.perf_counter``) of each call; everything timed runs in this thread.
+    """
+    for _ in range(warmup):
+        ours()
+        reference()
+    cpu = ([], [])
+    wall = ([], [])
+    for _ in range(repeats):
+        for side, function in enumerate((ours, reference)):
+            start_cpu, start_wall = time.thread_time(), time.perf_counter()
+            function()
+            wall[side].append(time.perf_counter() - start_wall)
+            cpu[side].append(time.thread_time() - start_cpu)
+    timing = _Timing((statistics.median(cpu[0]), statistics.median(cpu[1])))
+    timing.wall = (statistics.median(wall[0]), statistics.median(wall[1]))
+    return timing
+
+
+def _row(section, task, timing, reference, goal, shown=None):
+    """Record and print one row; ``goal`` is the largest ratio allowed (of CPU times).
+
+    ``shown`` replaces ``task`` in the printed table (blank for a second reference).
+    """
+    ours_s, reference_s = timing
+    ratio = ours_s / reference_s
+    wall = timing.wall[0] / timing.wall[1]
+    met = ratio <= goal
+    ROWS.append((section, f"{task} vs {reference}", ours_s, reference, reference_s, ratio, goal,
+                 met, wall))
+    task = task if shown is None else shown
+    print(f"{task:<44} {ours_s * 1e3:10.2f}  {reference:<34} {reference_s * 1e3:10.2f} "
+          f"{ratio:7.2f}x {wall:7.2f}x  <= {goal:g}x {'met' if met else 'MISSED'}", flush=True)
+
+
+def _header(title):
+    print(f"\n{title}")
+    print(f"{'task':<44} {'ours ms':>10}  {'reference':<34} {'ref ms':>10} {'ratio':>8} "
+          f"{'(wall)':>8}  goal")
+    print("-" * 133)
+
+
+def _repeats(seconds_per_call, budget=1.0, least=5, most=200):
+    return int(min(most, max(least, budget / max(seconds_per_call, 1e-6))))
+
+
+# ---------------------------------------------------------------------------
+# Confusion matrix against np.bincount
+# ---------------------------------------------------------------------------
+
+def bench_confusion_matrix(quick=False):
+    from segcourse.metrics import confusion_matrix
+
+    _header("confusion_matrix, 21 classes, against np.bincount (1 thread)")
+    classes = 21
+    rng = np.random.default_rng(0)
+    shapes = [((256, 256), "int64"), ((1024, 1024), "int64"), ((4096, 4096), "int64"),
+              ((8, 512, 512), "int64"), ((64, 64, 64), "int64"), ((128, 128, 128), "int64"),
+              ((256, 256, 256), "int64"), ((256, 256), "uint8"), ((1024, 1024), "uint8")]
+    for shape, dtype in shapes:
+        _confusion_case(confusion_matrix, rng, shape, dtype, classes, quick)
+
+
+def _confusion_case(confusion_matrix, rng, shape, dtype, classes, quick):
+    target = rng.integers(0, classes, shape).astype(dtype)
+    pred = rng.integers(0, classes, shape).astype(dtype)
+    combined = (target.astype(np.int64) * classes + pred).ravel()
+    expected = np.bincount(combined, minlength=classes * classes).reshape(classes, classes)
+    assert np.array_equal(confusion_matrix(pred, target, num_classes=classes), expected)
+
+    def ours():
+        return confusion_matrix(pred, target, num_classes=classes)
+
+    def bare():
+        return np.bincount(combined, minlength=classes * classes)
+
+    def naive():
+        return np.bincount((target.astype(np.int64) * classes + pred).ravel(),
+                           minlength=classes * classes)
+
+    start = time.perf_counter()
+    ours()
+    repeats = _repeats(time.perf_counter() - start, 0.3 if quick else 1.0)
+    name = "x".join(map(str, shape)) + ("" if dtype == "int64" else f" {dtype}")
+    _row("confusion_matrix", f"confusion_matrix {name}", _paired(ours, bare, repeats),
+         "np.bincount(pre-combined)", 2.0)
+    _row("confusion_matrix", f"confusion_matrix {name}", _paired(ours, naive, repeats),
+         "np.bincount(target * C + pred)", 1.0, shown="")
+
+
+# ---------------------------------------------------------------------------
+# Losses against torch and MONAI
+# ---------------------------------------------------------------------------
+
+LOSS_SHAPES = [(8, 4, 128, 128), (8, 4, 256, 256), (2, 4, 32, 32, 32), (2, 4, 64, 64, 64)]
+
+
+def _backward(function, logits):
+    """A call that runs ``function`` on a fresh leaf copy of ``logits``, and its backward pass."""
+    def run():
+        leaf = logits.detach().clone().requires_grad_(True)
+        function(leaf).backward()
+    return run
+
+
+def bench_losses(quick=False):
+    import monai.losses
+    import torch
+
+    _header("losses, forward + backward, against torch and MONAI (1 thread)")
+    warnings.filterwarnings("ignore", module="monai")
+    generator = torch.Generator().manual_seed(0)
+    monai_dice = monai.losses.DiceLoss(softmax=True, to_onehot_y=True)
+    for shape in LOSS_SHAPES:
+        _loss_case(shape, generator, monai_dice, quick)
+
+
+def _loss_case(shape, generator, monai_dice, quick):
+    import torch
+    import torch.nn.functional as F
+
+    from segcourse import losses
+
+    logits = torch.randn(shape, generator=generator)
+    target = torch.randint(0, shape[1], (shape[0], *shape[2:]), generator=generator)
+    ignored = target.clone()
+    ignored[torch.rand(target.shape, generator=generator) < 0.1] = -100
+    weight = torch.rand(shape[1], generator=generator) + 0.5
+    name = "x".join(map(str, shape))
+    repeats = 5 if quick else (15 if np.prod(shape) < 2e6 else 7)
+    options = [("", target, {})]
+    if shape == LOSS_SHAPES[0]:  # every option torch has, on the first shape
+        options += [
+            ("ignored", ignored, {}),
+            ("weighted", target, {"weight": weight}),
+            ("weighted, ignored", ignored, {"weight": weight}),
+            ("smoothing", target, {"label_smoothing": 0.1}),
+            ("smoothing, ignored", ignored, {"label_smoothing": 0.1}),
+            ("all three", ignored, {"weight": weight, "label_smoothing": 0.1}),
+            ("sum", target, {"reduction": "sum"}),
+        ]
+    for label, labels, kwargs in options:
+        np.testing.assert_allclose(losses.cross_entropy(logits, labels, **kwargs).item(),
+                                   F.cross_entropy(logits, labels, **kwargs).item(), rtol=1e-5)
+        timing = _paired(
+            _backward(lambda x, labels=labels, kwargs=kwargs:
+                      losses.cross_entropy(x, labels, **kwargs), logits),
+            _backward(lambda x, labels=labels, kwargs=kwargs:
+                      F.cross_entropy(x, labels, **kwargs), logits), repeats)
+        task = f"cross_entropy {name}" + (f" ({label})" if label else "")
+        _row("cross_entropy", task, timing, "F.cross_entropy", 1.0)
+    channel = target[:, None]
+    np.testing.assert_allclose(losses.dice_loss(logits, target).item(),
+                               monai_dice(logits, channel).item(), rtol=1e-4)
+    timing = _paired(_backward(lambda x: losses.dice_loss(x, target), logits),
+                     _backward(lambda x: monai_dice(x, channel), logits), repeats)
+    _row("dice_loss", f"dice_loss {name}", timing, "monai DiceLoss(softmax)", 1.0)
+
+
+def bench_distance_maps(quick=False):
+    from scipy import ndimage
+
+    from segcourse import losses
+
+    _header("signed_distance_map against scipy's distance_transform_edt (1 thread)")
+    rng = np.random.default_rng(0)
+    for shape in [(1, 512, 512), (1, 96, 96, 96)]:
+        # blobs of 4 classes: a smoothed random field, cut at its quartiles
+        field = ndimage.gaussian_filter(rng.random(shape[1:]), 8 if len(shape) == 3 else 4)
+        target = np.digitize(field, np.quantile(field, [0.25, 0.5, 0.75]))[None]
+        target = target.repeat(shape[0], axis=0)
+        timing = _distance_case(losses.signed_distance_map, target, 4, quick)
+        _row("signed_distance_map", f"signed_distance_map {'x'.join(map(str, shape))}, 4 classes",
+             timing, "scipy distance_transform_edt x2", 0.6)
+
+
+def _distance_case(signed_distance_map, target, classes, quick):
+    from scipy import ndimage
+
+    def reference():
+        maps = np.zeros((target.shape[0], classes, *target.shape[1:]))
+        for n in range(target.shape[0]):
+            for c in range(classes):
+                inside = target[n] == c
+                maps[n, c] = (ndimage.distance_transform_edt(~inside)
+                              - ndimage.distance_transform_edt(inside))
+        return maps
+
+    def ours():
+        return signed_distance_map(target, num_classes=classes)
+
+    np.testing.assert_allclose(ours(), reference(), rtol=1e-6, atol=1e-5)
+    return _paired(ours, reference, 3 if quick else 5)
+
+
+# ---------------------------------------------------------------------------
+# Training loop
+# ---------------------------------------------------------------------------
+
+def bench_training(quick=False):
+    import torch
+
+    from segcourse import losses
+    from segcourse._dataset import make_dataset
+    from segcourse.models import TinyUNet, _as_tensors, train
+
+    _header("one epoch of models.train against a plain loop (64 images of 64x64, 1 thread)")
+    train_set = make_dataset(64, size=64, foreground_fraction=0.1, seed=0)
+    val_set = make_dataset(32, size=64, foreground_fraction=0.1, seed=1)
+    images, masks = _as_tensors(train_set, "dataset")
+    loss = losses.CompoundLoss([losses.DiceLoss(), losses.CrossEntropyLoss()])
+
+    def ours():
+        train(TinyUNet(1, 2, seed=0), train_set, loss, epochs=1, lr=3e-3, seed=0,
+              val_dataset=val_set, progress=False)
+
+    def plain():
+        model = TinyUNet(1, 2, seed=0)
+        optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
+        order = torch.randperm(len(images), generator=torch.Generator().manual_seed(0))
+        model.train()
+        for first in range(0, len(images), 4):
+            batch = order[first:first + 4]
+            optimizer.zero_grad()
+            loss(model(images[batch]), masks[batch]).backward()
+            optimizer.step()
+
+    _row("train", "models.train, 1 epoch (with its validation)",
+         _paired(ours, plain, 2 if quick else 5), "plain loop (no validation)", 1.1)
+
+
+# ---------------------------------------------------------------------------
+# Demos
+# ---------------------------------------------------------------------------
+
+def bench_widgets(quick=False):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from segcourse.widgets import DEMOS
+
+    print("\nslider update of every demo, live (compute, redraw, PNG), median ms (1 thread)")
+    print(f"{'demo':<44} {'median ms':>10}  goal")
+    print("-" * 70)
+    slowest = (None, 0.0)
+    for name, factory in DEMOS.items():
+        demo = factory()
+        demo.render(**demo.initial_settings())
+        median = 1000 * statistics.median(demo.update_times(repeats=1 if quick else 3))
+        slowest = max(slowest, (name, median), key=lambda item: item[1])
+        print(f"{name:<44} {median:10.1f}  <= 50 ms {'met' if median <= 50 else 'MISSED'}",
+              flush=True)
+    ROWS.append(("widgets", f"slowest demo ({slowest[0]}, {slowest[1]:.1f} ms)",
+                 slowest[1] / 1e3, "50 ms budget", 0.05, slowest[1] / 50, 1.0,
+                 slowest[1] <= 50, slowest[1] / 50))
+
+
+# ---------------------------------------------------------------------------
+# COCO mAP from instance maps
+# ---------------------------------------------------------------------------
+
+def _instance_maps(rng, num_images, shape=(256, 256), num_classes=3):
+    """Instance maps (int32) with labels and scores: ~15 ellipses a target, most found."""
+    rows, cols = np.ogrid[:shape[0], :shape[1]]
+
+    def ellipse(center, radii):
+        return (((rows - center[0]) / radii[0]) ** 2
+                + ((cols - center[1]) / radii[1]) ** 2) <= 1
+
+    preds, targets = [], []
+    for _ in range(num_images):
+        target_map = np.zeros(shape, np.int32)
+        pred_map = np.zeros(shape, np.int32)
+        target_labels, pred_labels = [], []
+        for _ in range(int(rng.integers(12, 19))):
+            center = rng.uniform(0, shape[0]), rng.uniform(0, shape[1])
+            radii = rng.uniform(4, 20, size=2)
+            label = int(rng.integers(0, num_classes))
+            target_map[ellipse(center, radii)] = len(target_labels) + 1
+            target_labels.append(label)
+            if rng.random() < 0.85:
+                moved = center[0] + rng.normal(0, 2), center[1] + rng.normal(0, 2)
+                pred_map[ellipse(moved, radii * rng.uniform(0.8, 1.2, 2))] = len(pred_labels) + 1
+                pred_labels.append(label)
+        for _ in range(int(rng.integers(0, 4))):
+            center = rng.uniform(0, shape[0]), rng.uniform(0, shape[1])
+            pred_map[ellipse(center, rng.uniform(4, 20, size=2))] = len(pred_labels) + 1
+            pred_labels.append(int(rng.integers(0, num_classes)))
+        # objects painted over by later ones drop out: keep the ids that remain
+        target_ids = np.unique(target_map)[1:]
+        pred_ids = np.unique(pred_map)[1:]
+        targets.append({"instances": target_map,
+                        "labels": np.array(target_labels)[target_ids - 1]})
+        preds.append({"instances": pred_map, "scores": rng.random(len(pred_ids)),
+                      "labels": np.array(pred_labels)[pred_ids - 1]})
+    return preds, targets
+
+
+def _pycocotools_map_from_instance_maps(preds, targets):
+    """COCO's AP, AP50, AP75 from instance maps: masks, RLE encoding and evaluation."""
+    from pycocotools import mask as mask_utils
+    from pycocotools.coco import COCO
+    from pycocotools.cocoeval import COCOeval
+
+    def masks(instance_map):
+        ids = np.unique(instance_map)[1:]
+        return np.asfortranarray((instance_map[..., None] == ids).astype(np.uint8))
+
+    labels = sorted({int(x) for t in targets for x in t["labels"]}
+                    | {int(x) for p in preds for x in p["labels"]})
+    dataset = {"images": [], "annotations": [], "categories": [{"id": c + 1} for c in labels]}
+    results = []
+    for image_id, (pred, target) in enumerate(zip(preds, targets, strict=True), start=1):
+        height, width = target["instances"].shape
+        dataset["images"].append({"id": image_id, "height": height, "width": width})
+        for rle, label in zip(mask_utils.encode(masks(target["instances"])), target["labels"],
+                              strict=True):
+            dataset["annotations"].append({
+                "id": len(dataset["annotations"]) + 1, "image_id": image_id,
+                "category_id": int(label) + 1, "segmentation": rle, "iscrowd": 0,
+                "area": float(mask_utils.area(rle)), "bbox": list(mask_utils.toBbox(rle))})
+        for rle, label, score in zip(mask_utils.encode(masks(pred["instances"])),
+                                     pred["labels"], pred["scores"], strict=True):
+            results.append({"image_id": image_id, "category_id": int(label) + 1,
+                            "segmentation": rle, "score": float(score)})
+    with contextlib.redirect_stdout(io.StringIO()):
+        ground_truth = COCO()
+        ground_truth.dataset = dataset
+        ground_truth.createIndex()
+        evaluation = COCOeval(ground_truth, ground_truth.loadRes(results), iouType="segm")
+        evaluation.evaluate()
+        evaluation.accumulate()
+        evaluation.summarize()
+    return evaluation.stats[:3]
+
+
+def bench_map_from_instance_maps(quick=False):
+    from segcourse.metrics import mean_average_precision
+
+    _header("COCO mAP from instance maps (256x256, ~15 objects each) against pycocotools "
+            "(1 thread)")
+    rng = np.random.default_rng(0)
+    for count in (10, 200):
+        _map_case(mean_average_precision, *_instance_maps(rng, count), count, quick)
+
+
+def _map_case(mean_average_precision, preds, targets, count, quick):
+    def ours():
+        result = mean_average_precision(preds, targets)
+        return result["map"], result["map_50"], result["map_75"]
+
+    def reference():
+        return _pycocotools_map_from_instance_maps(preds, targets)
+
+    np.testing.assert_allclose(ours(), reference(), atol=1e-6)
+    _row("map", f"mean_average_precision, {count} instance maps",
+         _paired(ours, reference, 2 if quick else (5 if count < 50 else 3)),
+         "pycocotools (with RLE encoding)", 0.3)
+    inputs = sum(d["instances"].nbytes for d in preds + targets)
+    tracemalloc.start()
+    ours()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    print(f"{'':<44} {'memory: ' + format(peak / 2**20, '.1f') + ' MB':>20} beyond "
+          f"{inputs / 2**20:.1f} MB of instance maps: {peak / inputs:.2f}x  <= 2x "
+          f"{'met' if peak <= 2 * inputs else 'MISSED'}", flush=True)
+    ROWS.append(("map", f"mAP memory, {count} instance maps", peak, "inputs", inputs,
+                 peak / inputs, 2.0, peak <= 2 * inputs, peak / inputs))
+
+
+# ---------------------------------------------------------------------------
+
+SECTIONS = {
+    "confusion_matrix": bench_confusion_matrix,
+    "losses": bench_losses,
+    "distance_maps": bench_distance_maps,
+    "training": bench_training,
+    "widgets": bench_widgets,
+    "map": bench_map_from_instance_maps,
+}
+
+
+@contextlib.contextmanager
+def _one_thread():
+    """Pin the process to one CPU and torch to one thread; restore both afterwards."""
+    affinity = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    torch = sys.modules.get("torch")
+    if torch is None:
+        import torch
+    threads = torch.get_num_threads()
+    if affinity:
+        os.sched_setaffinity(0, {min(affinity)})
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+        if affinity:
+            os.sched_setaffinity(0, affinity)
+
+
+def main(argv=()):
+    """Run the sections (all by default, or those named) and print the summary of ratios.
+
+    ``make bench`` (``bench/run_all.py``) calls ``main()``: every section.
+    """
+    quick = "--quick" in argv
+    names = [name for name in argv if name in SECTIONS] or list(SECTIONS)
+    ROWS.clear()
+    print("segcourse at its limits (issue 16): ratio = segcourse / reference, of the medians "
+          "of paired, interleaved runs in CPU time (wall-clock ratio beside it), 1 thread "
+          "(one CPU)")
+    with _one_thread():
+        for name in names:
+            try:
+                SECTIONS[name](quick)
+            except Exception as error:  # noqa: BLE001 - report and go on with the others
+                print(f"{name}: FAILED: {type(error).__name__}: {error}", flush=True)
+                ROWS.append((name, "FAILED", 0, str(error), 0, float("nan"), 0, False,
+                             float("nan")))
+    print("\nsummary: the largest ratio of each goal of the issue's table (CPU time)")
+    for section, goal in dict.fromkeys((row[0], row[6]) for row in ROWS):
+        rows = [row for row in ROWS if row[0] == section and row[6] == goal]
+        worst = max(rows, key=lambda row: row[5])
+        met = all(row[7] for row in rows)
+        print(f"  {section:<20} worst {worst[5]:6.2f}x (wall {worst[8]:5.2f}x), goal <= "
+              f"{goal:g}x: {'met' if met else 'MISSED'}  [{worst[1]}]")
+    return ROWS
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
