@@ -1737,6 +1737,21 @@ def _chapter06_outputs():
 _CHAPTER06 = None
 
 
+
+def _chapter06_inputs(logits, target, example):
+    """The chapter 06 demos' inputs: the given ones checked, or the chapter's trained model's."""
+    if logits is None or target is None:
+        outputs = _chapter06_outputs()
+        logits, target = outputs["logits"], outputs["masks"]
+        example = outputs["example"] if example is None else example
+    logits, target = _as_logits(logits, target)
+    if example is None:
+        example = missed_object_image(logits.argmax(1).numpy(), target.numpy())
+    example = check_int(example, "example", minimum=0)
+    if example >= len(target):
+        raise argument_error("example", f"an image index below {len(target)}", example)
+    return logits, target, example
+
 def missed_object_image(pred, target):
     """The index of the image whose largest object is missed entirely (chapter 06's example).
 
@@ -1882,16 +1897,7 @@ def focal_demo(logits=None, target=None, *, example=None):
 
     from .losses import focal_curves
 
-    if logits is None or target is None:
-        outputs = _chapter06_outputs()
-        logits, target = outputs["logits"], outputs["masks"]
-        example = outputs["example"] if example is None else example
-    logits, target = _as_logits(logits, target)
-    if example is None:
-        example = missed_object_image(logits.argmax(1).numpy(), target.numpy())
-    example = check_int(example, "example", minimum=0)
-    if example >= len(target):
-        raise argument_error("example", f"an image index below {len(target)}", example)
+    logits, target, example = _chapter06_inputs(logits, target, example)
     sweep = focal_sweep(logits, target)
     p = np.linspace(0.005, 1.0, 200)
     family = focal_curves(p, FOCAL_FAMILY)
@@ -2054,16 +2060,7 @@ def tversky_demo(logits=None, target=None, *, example=None):
 
     from .plotting import SIGNED_CMAP, signed_limit
 
-    if logits is None or target is None:
-        outputs = _chapter06_outputs()
-        logits, target = outputs["logits"], outputs["masks"]
-        example = outputs["example"] if example is None else example
-    logits, target = _as_logits(logits, target)
-    if example is None:
-        example = missed_object_image(logits.argmax(1).numpy(), target.numpy())
-    example = check_int(example, "example", minimum=0)
-    if example >= len(target):
-        raise argument_error("example", f"an image index below {len(target)}", example)
+    logits, target, example = _chapter06_inputs(logits, target, example)
     sweep = tversky_sweep(logits, target, example=example)
     alphas = sweep["alphas"]
     limit = signed_limit(*sweep["gradient"].values())

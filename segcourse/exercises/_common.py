@@ -400,3 +400,14 @@ def _ignores_its_arguments(function, answers: list, expected: list, *, what: str
         return _hint(f"your function reads {reads}: the checker calls it on test {tests}s of "
                      f"its own, so use only {use}.")
     return None
+
+
+def _as_float_array(value):
+    """A learner's result as a float64 numpy array (tensors and lists too), or None."""
+    try:
+        array = np.asarray(value.detach().cpu().numpy() if hasattr(value, "detach") else value)
+    except (TypeError, ValueError, RuntimeError):
+        return None
+    if array.dtype == object or array.dtype.kind not in "biuf":
+        return None
+    return array.astype(np.float64)

@@ -18,6 +18,7 @@ from ..labels import one_hot
 from ..outputs import logit, sigmoid, softmax
 from ._common import (
     CheckResult,
+    _as_float_array,
     _as_number,
     _call,
     _describe,
@@ -36,16 +37,6 @@ __all__ = [
     "check_one_hot_with_ignore",
 ]
 
-
-def _as_float_array(value):
-    """A learner's result as a float numpy array (tensors and lists too), or None."""
-    try:
-        array = np.asarray(value.detach().cpu().numpy() if hasattr(value, "detach") else value)
-    except (TypeError, ValueError, RuntimeError):
-        return None
-    if array.dtype == object or array.dtype.kind not in "biuf":
-        return None
-    return array.astype(np.float64)
 
 
 def _integer_dtype(value) -> bool:

@@ -26,6 +26,7 @@ import numpy as np
 from ..outputs import softmax
 from ._common import (
     CheckResult,
+    _as_float_array,
     _as_number,
     _call,
     _describe,
@@ -41,16 +42,6 @@ __all__ = [
     "check_ce_gradient",
 ]
 
-
-def _as_float_array(value):
-    """A learner's result as a float64 numpy array (tensors and lists too), or None."""
-    try:
-        array = np.asarray(value.detach().cpu().numpy() if hasattr(value, "detach") else value)
-    except (TypeError, ValueError, RuntimeError):
-        return None
-    if array.dtype == object or array.dtype.kind not in "biuf":
-        return None
-    return array.astype(np.float64)
 
 
 def _number(value):
