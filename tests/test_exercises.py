@@ -13,6 +13,7 @@ import re
 
 import numpy as np
 import pytest
+from checker_asserts import assert_hint, learner_stub
 
 from segcourse import exercises
 from segcourse.data import load_coins, make_scene
@@ -32,27 +33,10 @@ from segcourse.labels import bounding_boxes, connected_components, mask_to_box
 from segcourse.student import make_stub
 
 
-def assert_hint(result, start):
-    """A wrong, answered verdict whose message starts with ``start``."""
-    assert not result and result.correct is False
-    assert result.answered, result.message
-    assert result.message.startswith(start), result.message
-    assert repr(result) == f"Not yet. Hint: {result.message}"
-
-
 def assert_not_answered(result, message):
     assert not result and result.answered is False
     assert result.message == message
     assert repr(result) == f"Not answered yet: {message}"
-
-
-def learner_stub(name, signature):
-    """The function a learner copy holds: made by segcourse.student, as in the notebooks."""
-    source = make_stub(f"def {signature}:\n    ### BEGIN SOLUTION\n    return 1\n"
-                       "    ### END SOLUTION")
-    namespace = {}
-    exec(source, namespace)  # noqa: S102 - the stub of a learner copy
-    return namespace[name]
 
 
 def raising_stub_message(name):
