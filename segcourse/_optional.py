@@ -8,7 +8,7 @@ The rest needs an extra:
 ========================  =================================  ==========================
 module                    needs                              extra
 ========================  =================================  ==========================
-``segcourse.losses``      torch                              ``segcourse[torch]``
+``segcourse.losses``      torch (edt: faster distance maps)  ``segcourse[torch]``
 ``segcourse.models``      torch, tqdm                        ``segcourse[torch]``
 ``segcourse.experiments`` torch, tqdm                        ``segcourse[torch]``
 ``segcourse.plotting``    matplotlib                         ``segcourse[course]``
@@ -49,6 +49,7 @@ from __future__ import annotations
 EXTRAS = {
     "torch": "torch",
     "tqdm": "torch",
+    "edt": "torch",
     "matplotlib": "course",
     "ipywidgets": "course",
 }

@@ -1240,7 +1240,57 @@ def signed_distance_map(target, *, num_classes=None, ignore_index=-100):
 
 
 def _distance_maps(labels: np.ndarray, valid: np.ndarray, num_classes: int, classes):
-    """The maps of :func:`signed_distance_map` for ``classes`` only (others stay 0)."""
+    """The maps of :func:`signed_distance_map` for ``classes`` only (others stay 0).
+
+    With the ``edt`` package (Silversmith's multi-label Euclidean distance
+    transform, installed with the ``torch`` extra) one multi-label transform
+    of the label map gives every pixel its distance to the nearest pixel of
+    another label, which is the inside half of its own class's map; one
+    binary transform per class present gives the outside half. That is
+    ``C + 1`` transforms instead of scipy's ``2 C``, each about 2 to 3 times
+    faster. Without ``edt``, or for images of more than 3 dimensions, scipy's
+    ``distance_transform_edt`` computes both halves (:func:`_distance_maps_scipy`,
+    the reference the tests compare with). Both give the exact Euclidean
+    distance; ``edt`` rounds it to float32 (7 significant digits).
+    """
+    edt = _edt_module(labels.ndim - 1)
+    if edt is None:
+        return _distance_maps_scipy(labels, valid, num_classes, classes)
+    maps = np.zeros((labels.shape[0], num_classes, *labels.shape[1:]))
+    # code 0 for ignored pixels (a region of no class), c + 1 for class c
+    code_type = np.uint8 if num_classes < 255 else (np.uint16 if num_classes < 65535
+                                                    else np.uint32)
+    for n in range(labels.shape[0]):
+        codes = labels[n].astype(code_type)  # values out of range are ignored ones
+        codes += 1
+        codes[~valid[n]] = 0
+        counts = np.bincount(codes.ravel(), minlength=num_classes + 1)
+        present = [c for c in classes if 0 < counts[c + 1] < codes.size]  # with a boundary
+        if not present:
+            continue  # no boundary: every map stays 0
+        # distance of each counted pixel to the nearest pixel not of its class (0 if ignored)
+        inside_distance = edt.edt(codes, black_border=False, parallel=1)
+        for c in present:
+            inside = codes == c + 1
+            outside_distance = edt.edt(~inside, black_border=False, parallel=1)
+            phi = np.where(inside, -inside_distance, outside_distance)
+            maps[n, c] = phi if counts[0] == 0 else np.where(codes > 0, phi, 0.0)
+    return maps
+
+
+def _edt_module(image_ndim: int):
+    """The ``edt`` package for 1- to 3-D images, or ``None`` (not installed, or 4-D and up)."""
+    if not 1 <= image_ndim <= 3:
+        return None
+    try:
+        import edt
+    except ImportError:
+        return None
+    return edt
+
+
+def _distance_maps_scipy(labels: np.ndarray, valid: np.ndarray, num_classes: int, classes):
+    """:func:`_distance_maps` with two scipy transforms per class and image: the reference."""
     from scipy import ndimage
 
     valid_everywhere = bool(valid.all())

@@ -682,6 +682,60 @@ def test_signed_distance_map_rules():
     assert signed_distance_map(volume).shape == (1, 2, 4, 4, 4)
 
 
+def _random_label_maps(rng, shape, num_classes, ignored_fraction=0.0, ignore_index=-100):
+    """Blobs of ``num_classes`` classes (a smoothed field cut at its quantiles), some ignored."""
+    from scipy import ndimage
+
+    field = ndimage.gaussian_filter(rng.random(shape), 2)
+    labels = np.stack([np.digitize(f, np.quantile(f, np.linspace(0, 1, num_classes + 1)[1:-1]))
+                       for f in field])
+    labels[rng.random(shape) < ignored_fraction] = ignore_index
+    return labels
+
+
+@pytest.mark.parametrize("shape, num_classes, ignored", [
+    ((2, 40), 3, 0.0), ((3, 33, 47), 4, 0.0), ((2, 33, 47), 4, 0.05), ((1, 17, 19, 23), 3, 0.02),
+    ((2, 64, 64), 300, 0.0), ((2, 5, 6, 7, 8), 3, 0.1)])
+def test_signed_distance_map_edt_path_equals_the_scipy_reference(shape, num_classes, ignored):
+    """The multi-label ``edt`` transform and scipy's two transforms per class agree to float32
+    rounding: 1-D, 2-D, 3-D images, ignored pixels, more than 255 classes (16-bit codes); 4-D
+    images go to scipy."""
+    pytest.importorskip("edt")
+    rng = np.random.default_rng(len(shape) * 100 + num_classes)
+    labels = _random_label_maps(rng, shape, num_classes, ignored)
+    valid = labels != -100
+    classes = range(num_classes)
+    fast = losses._distance_maps(labels, valid, num_classes, classes)
+    reference = losses._distance_maps_scipy(labels, valid, num_classes, classes)
+    assert fast.dtype == reference.dtype == np.float64
+    np.testing.assert_allclose(fast, reference, rtol=2e-7, atol=0)
+    assert np.abs(reference).max() > 1  # the maps are not trivially 0
+    # a subset of classes (BoundaryLoss skips the background): the others stay 0
+    subset = losses._distance_maps(labels, valid, num_classes, range(1, num_classes))
+    assert np.all(subset[:, 0] == 0)
+    np.testing.assert_allclose(subset[:, 1:], reference[:, 1:], rtol=2e-7, atol=0)
+
+
+def test_signed_distance_map_uses_edt_when_installed_and_scipy_without_it(monkeypatch):
+    pytest.importorskip("edt")
+    target = np.zeros((2, 9, 8), dtype=np.uint8)
+    target[:, 2:6, 3:7] = 1
+    target[1, 0, 0] = 255  # ignored (uint8 labels: 255 + 1 wraps in 8 bits, must not leak)
+    expected = losses._distance_maps_scipy(target.astype(np.int64), target != 255, 2, range(2))
+
+    def no_scipy(*args):
+        raise AssertionError("scipy path taken although edt is installed")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(losses, "_distance_maps_scipy", no_scipy)
+        np.testing.assert_allclose(signed_distance_map(target, num_classes=2, ignore_index=255),
+                                   expected, rtol=2e-7)
+    monkeypatch.setattr(losses, "_edt_module", lambda ndim: None)  # as without the package
+    np.testing.assert_array_equal(signed_distance_map(target, num_classes=2, ignore_index=255),
+                                  expected)
+    assert losses._edt_module(4) is None and losses._edt_module(0) is None
+
+
 def test_signed_distance_map_agrees_with_monai_up_to_its_inner_offset():
     target = torch.as_tensor(np.random.default_rng(1).integers(0, 3, size=(2, 9, 8)))
     ours = signed_distance_map(target, num_classes=3)

@@ -7,6 +7,7 @@ bench/bench_training.py, not by a timed test.
 
 from __future__ import annotations
 
+import math
 import sys
 
 import numpy as np
@@ -165,6 +166,34 @@ def test_training_is_deterministic(tiny_data):
     other = train(small_model(seed=1), train_set, loss, epochs=2, seed=4, batch_size=4,
                   progress=False)
     assert other["loss"] != first["loss"]  # the seed sets the batch order
+
+
+def test_val_every_scores_every_kth_epoch_and_the_last(tiny_data, monkeypatch):
+    train_set, val_set = tiny_data
+    loss = CompoundLoss([DiceLoss(), CrossEntropyLoss()])
+    every = train(small_model(seed=1), train_set, loss, epochs=5, seed=3, val_dataset=val_set,
+                  progress=False)
+    calls = []
+    original = models.predict
+    monkeypatch.setattr(models, "predict",
+                        lambda *args, **kwargs: calls.append(1) or original(*args, **kwargs))
+    spaced = train(small_model(seed=1), train_set, loss, epochs=5, seed=3, val_dataset=val_set,
+                   progress=False, val_every=2)
+    assert len(calls) == 3  # epochs 2, 4 and the last, 5
+    assert spaced["epoch"] == every["epoch"] and spaced["loss"] == every["loss"]
+    scored = [not math.isnan(score) for score in spaced["val_dice"]]
+    assert scored == [False, True, False, True, True]
+    # scoring does not touch training: the scores of the epochs scored are the same
+    assert [s for s, kept in zip(spaced["val_dice"], scored, strict=True) if kept] == [
+        s for s, kept in zip(every["val_dice"], scored, strict=True) if kept]
+    calls.clear()
+    never = train(small_model(seed=1), train_set, loss, epochs=2, seed=3, val_dataset=val_set,
+                  progress=False, val_every=None)
+    assert not calls and all(math.isnan(score) for score in never["val_dice"])
+    assert never["loss"] == every["loss"][:2]
+    for bad, error in [(0, ValueError), (-1, ValueError), (1.5, TypeError), (True, TypeError)]:
+        with pytest.raises(error, match="`val_every`"):
+            train(small_model(), train_set, loss, epochs=1, progress=False, val_every=bad)
 
 
 def test_training_restores_global_state(tiny_data):
