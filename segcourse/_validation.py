@@ -130,6 +130,8 @@ def check_int(value, name: str, *, minimum: int | None = None, allow_none: bool 
     """Check that ``value`` is an integer (not a bool), optionally ``>= minimum``."""
     if value is None and allow_none:
         return None
+    if type(value) is int and (minimum is None or value >= minimum):  # the usual case, fast
+        return value
     if isinstance(value, bool) or not isinstance(value, (numbers.Integral, np.integer)):
         expected = "an integer" + (" or None" if allow_none else "")
         raise argument_error(name, expected, describe(value), type_error=True)
@@ -142,10 +144,11 @@ def check_positive_int(value, name: str, *, allow_none: bool = False):
     """Check that ``value`` is an integer >= 1 (or None when allowed)."""
     if value is None and allow_none:
         return None
+    expected = "a positive integer" + (" or None" if allow_none else "")
     if isinstance(value, bool) or not isinstance(value, (numbers.Integral, np.integer)):
-        raise argument_error(name, "a positive integer", describe(value), type_error=True)
+        raise argument_error(name, expected, describe(value), type_error=True)
     if value < 1:
-        raise argument_error(name, "a positive integer", describe(value))
+        raise argument_error(name, expected, describe(value))
     return int(value)
 
 
@@ -178,6 +181,8 @@ def check_number(value, name: str, *, low=None, high=None, low_open=False, high_
 
 def check_choice(value, name: str, choices: Iterable):
     """Check that ``value`` is one of ``choices``."""
+    if type(value) is str and type(choices) is tuple and value in choices:  # the usual case
+        return value
     choices = tuple(choices)
     if value not in choices:
         listed = ", ".join(repr(c) for c in choices)

@@ -492,16 +492,18 @@ def cross_entropy(logits, target, *, weight=None, ignore_index=-100, reduction="
     entropy) or ``torch.nn.functional.binary_cross_entropy_with_logits``; a
     target value of 1 gives an error that says so.
 
-    Implementation: ``log_softmax``, then torch's ``nll_loss`` (the pick of
-    :math:`-w_{y_i} \log p_{i y_i}`, ignored pixels and the weighted mean in
-    one pass), then the label-smoothing term, in the order of operations of
-    :func:`torch.nn.functional.cross_entropy`: values and gradients are
-    equal to torch's bit for bit, and the cost is torch's (less with label
-    smoothing, where the mean needs one pass fewer over the target, and
-    with weights none of torch's masked copy of it when no pixel is ignored).
-    On the CPU the target values are checked by ``nll_loss`` as it reads
-    them (an out-of-range value raises the ``ValueError`` below); on a GPU
-    they are checked first, since a bad index there is a device-side assert.
+    Implementation: after the argument checks this calls torch's own
+    kernel, :func:`torch.nn.functional.cross_entropy`, which computes the
+    formula above on every option it has (so values and gradients are
+    torch's, bit for bit, at torch's cost); what segcourse adds is the
+    checks, ``ignore_index=None``, the upcast of float16 and bfloat16, and
+    the errors below. The formula written out term by term (smoothed one-hot
+    target, log-probabilities, weights, mask, mean) is
+    ``segcourse.losses._cross_entropy_formula``, which the tests compare
+    with it on every combination of options; chapter 6 computes it by hand.
+    On the CPU the target values are checked by torch as it reads them (an
+    out-of-range value raises the ``ValueError`` below); on a GPU they are
+    checked first, since a bad index there is a device-side assert.
 
     References
     ----------
@@ -528,54 +530,49 @@ def cross_entropy(logits, target, *, weight=None, ignore_index=-100, reduction="
     # (an IndexError, turned into our ValueError below), so no pass of our own is
     # needed. On a GPU a bad index is a device-side assert that breaks the CUDA
     # context: check first. ignore_index=None allows no exception, so check too.
-    checked = ignore_index is None or target.device.type != "cpu"
-    ignored = _check_target_values(target, num_classes, ignore_index) if checked else None
+    if ignore_index is None or target.device.type != "cpu":
+        _check_target_values(target, num_classes, ignore_index)
     _warn_if_probabilities(logits)
     logits = _upcast(logits)
     weight = _check_class_vector(weight, "weight", num_classes, logits)
     # With ignore_index=None every value is a class index (checked): -100 matches none.
     torch_ignore = -100 if ignore_index is None else ignore_index
 
-    # -log p at each pixel's class, times its weight, 0 at ignored pixels; "mean"
-    # divides by the summed weights. The operations, and their order, of torch's
-    # F.cross_entropy, so that values and gradients are bit for bit torch's.
-    log_probs = torch.log_softmax(logits, dim=1)
     try:
-        nll = F.nll_loss(log_probs, target, weight=weight, ignore_index=torch_ignore,
-                         reduction=reduction)
+        # torch's own kernel: log_softmax, then the pick of -w_y log p_y with the ignored
+        # pixels and the weighted mean (and the smoothing term) in its passes
+        return F.cross_entropy(logits, target, weight=weight, ignore_index=torch_ignore,
+                               reduction=reduction, label_smoothing=label_smoothing)
     except IndexError:  # "Target 7 is out of bounds.": raise the standard error instead
         _check_target_values(target, num_classes, ignore_index)
         raise
-    if label_smoothing == 0:
-        return nll
-    # Label smoothing adds eps / C times the loss against the uniform target,
-    # -sum_c w_c log p_c, reduced like the first term.
-    if weight is None:
-        smooth = -log_probs.sum(dim=1)
-    else:
-        smooth = -(log_probs * _broadcast_classes(weight, log_probs.ndim)).sum(dim=1)
-    # Ignored pixels count nowhere. `ignored` is known after a check (GPU), else None.
-    ignore_mask = None if ignored is False else target == torch_ignore
-    if ignore_mask is not None and ignored is None and reduction == "mean" and (
-            weight is not None) and not bool(ignore_mask.any()):
-        # nothing ignored: the weighted mean needs no masked copy of the target (torch
-        # makes one, the costliest step of its label smoothing)
-        ignore_mask = None
-    if ignore_mask is not None:
-        smooth.masked_fill_(ignore_mask, 0.0)
-    if reduction == "mean":
-        if weight is None:
-            # the number of counted pixels: torch's (~ignore_mask).sum(), one pass fewer
-            count = target.numel() if ignore_mask is None else (
-                target.numel() - ignore_mask.sum())
-            smooth = smooth.sum() / count
-        else:
-            counted = target.reshape(-1) if ignore_mask is None else target.masked_select(
-                ~ignore_mask)
-            smooth = smooth.sum() / weight.gather(0, counted).sum()
-    elif reduction == "sum":
-        smooth = smooth.sum()
-    return (1 - label_smoothing) * nll + smooth * (label_smoothing / num_classes)
+
+
+def _cross_entropy_formula(logits, target, *, weight=None, ignore_index=-100, reduction="mean",
+                           label_smoothing=0.0):
+    """:func:`cross_entropy` written out as its docstring's formula: the tests' reference.
+
+    The smoothed one-hot target :math:`q`, the log-probabilities, the weighted
+    sum over classes at each pixel, 0 at ignored pixels, and the mean over the
+    summed weights of the counted pixels. Checked and upcast inputs only (no
+    argument checks); ``ignore_index=None`` ignores nothing.
+    """
+    num_classes = logits.shape[1]
+    log_probs = torch.log_softmax(logits, dim=1)
+    counted = torch.ones_like(target, dtype=torch.bool) if ignore_index is None else (
+        target != ignore_index)
+    safe_target = target.masked_fill(~counted, 0)
+    one_hot = F.one_hot(safe_target, num_classes).movedim(-1, 1).to(log_probs.dtype)
+    smoothed = (1 - label_smoothing) * one_hot + label_smoothing / num_classes
+    class_weight = (torch.ones(num_classes, dtype=log_probs.dtype, device=log_probs.device)
+                    if weight is None else weight)
+    pixel_loss = -(_broadcast_classes(class_weight, log_probs.ndim) * smoothed * log_probs).sum(1)
+    pixel_loss = pixel_loss.masked_fill(~counted, 0.0)
+    if reduction == "none":
+        return pixel_loss
+    if reduction == "sum":
+        return pixel_loss.sum()
+    return pixel_loss.sum() / class_weight[safe_target].masked_fill(~counted, 0.0).sum()
 
 
 def class_weights(target, *, num_classes=None, method="inverse", ignore_index=-100,
@@ -921,53 +918,88 @@ def binary_focal_loss(logits, target, *, gamma=2.0, alpha=0.25, ignore_index=-10
 
 def _overlap_terms(logits, target, ignore_index, ignored, include_background, batch, *,
                    squared=False):
-    r"""Probabilities, target sizes and soft true positives per (image, class).
+    r"""Predicted sizes, target sizes and soft true positives per (image, class).
 
     Softmax for ``C >= 2`` (one-hot targets), sigmoid for one channel (the
     target is the foreground mask, or foreground probabilities :math:`g` for a
     float target, whose size is then :math:`\sum g^2` with ``squared=True``
-    and :math:`\sum g` otherwise). For ``C >= 2`` the one-hot target is never
-    built: the true positives :math:`\sum_i p_{ic} g_{ic}` are the
-    probabilities of each pixel's own class, summed per class, and the target
-    sizes are class counts; this halves the memory traffic of the loss.
+    and :math:`\sum g` otherwise). Ignored pixels count nowhere.
 
-    Returns ``(probs, target_size, true_positive, dims)``; ``probs`` is masked
-    to 0 on ignored pixels and ``dims`` are the axes to sum it over.
+    Returns ``(pred_size, target_size, true_positive)``, each of shape
+    ``(N, K)`` (``(K,)`` with ``batch=True``): :math:`\sum_i p_{ic}^k`
+    (``k = 2`` if ``squared``), :math:`\sum_i g_{ic}` and
+    :math:`\sum_i p_{ic} g_{ic}`. For ``C >= 2`` the float one-hot target is
+    built with one comparison per class (:func:`_one_hot_channels`: faster
+    than a scatter, or than gathering each pixel's own probability, whose
+    index kernels are not vectorised on the CPU), and the sums are plain
+    tensor operations; :func:`_overlap_terms_formula`, with ``F.one_hot``
+    and a mask, is the reference of the tests.
     """
     valid, safe_target = _valid_mask(target, ignore_index, ignored)
-    keep = None if valid is None else valid.unsqueeze(1).to(logits.dtype)
-    dims = list(range(2, logits.ndim))
-    if batch:
-        dims = [0, *dims]
-    if logits.shape[1] == 1:
-        probs = torch.sigmoid(logits)
-        truth = safe_target.unsqueeze(1).to(logits.dtype)  # 0 at ignored pixels
-        if keep is not None:
-            probs = probs * keep
+    batch_size, num_classes = logits.shape[:2]
+    pixels = safe_target[0].numel() if batch_size else int(np.prod(safe_target.shape[1:]))
+    # sums over an explicit pixel axis (N, C, P): sum(dim=[]) would add up everything when
+    # the images have no axes, and reshape(0, -1) is ambiguous for an empty batch
+    dims = [0, 2] if batch else [2]
+    if num_classes == 1:
+        probs = torch.sigmoid(logits).reshape(batch_size, 1, pixels)
+        truth = safe_target.reshape(batch_size, 1, pixels).to(logits.dtype)  # 0 where ignored
+        if valid is not None:
+            probs = probs * valid.reshape(batch_size, 1, pixels).to(logits.dtype)
         # a hard mask equals its square; soft labels do not
         size = (truth * truth if squared and target.is_floating_point() else truth).sum(dim=dims)
-        return probs, size, (probs * truth).sum(dim=dims), dims
+        pred_size = (probs * probs if squared else probs).sum(dim=dims)
+        return pred_size, size, (probs * truth).sum(dim=dims)
 
-    probs = torch.softmax(logits, dim=1)
-    if keep is not None:
-        probs = probs * keep
-    batch_size, num_classes = probs.shape[:2]
-    pixels = safe_target[0].numel() if batch_size else int(np.prod(safe_target.shape[1:]))
-    # explicit sizes: reshape(0, -1) is ambiguous for an empty batch
     index = safe_target.reshape(batch_size, pixels)
-    own_class = probs.gather(1, safe_target.unsqueeze(1)).reshape(batch_size, pixels)
-    true_positive = torch.zeros(batch_size, num_classes, dtype=probs.dtype,
-                                device=probs.device).scatter_add(1, index, own_class)
-    weights = (torch.ones_like(own_class) if keep is None
-               else keep.reshape(batch_size, pixels).expand_as(own_class))
-    target_size = torch.zeros(batch_size, num_classes, dtype=probs.dtype,
-                              device=probs.device).scatter_add(1, index, weights)
+    probs = torch.softmax(logits, dim=1).reshape(batch_size, num_classes, pixels)
+    one_hot = _one_hot_channels(index, num_classes, probs.dtype)
+    powered = probs * probs if squared else probs
+    if valid is None:
+        pred_size = powered.sum(dim=2)
+    else:  # ignored pixels count nowhere: 0 in the one-hot target, left out of the sums
+        keep = valid.reshape(batch_size, pixels).to(probs.dtype)
+        one_hot.mul_(keep.unsqueeze(1))
+        pred_size = torch.bmm(powered, keep.unsqueeze(2)).squeeze(2)
+    true_positive, target_size = (probs * one_hot).sum(dim=2), one_hot.sum(dim=2)
     if batch:
-        true_positive, target_size = true_positive.sum(dim=0), target_size.sum(dim=0)
+        pred_size, target_size = pred_size.sum(dim=0), target_size.sum(dim=0)
+        true_positive = true_positive.sum(dim=0)
     if not include_background:
-        probs = probs[:, 1:]
-        true_positive, target_size = true_positive[..., 1:], target_size[..., 1:]
-    return probs, target_size, true_positive, dims
+        pred_size, target_size = pred_size[..., 1:], target_size[..., 1:]
+        true_positive = true_positive[..., 1:]
+    return pred_size, target_size, true_positive
+
+
+def _one_hot_channels(index: torch.Tensor, num_classes: int, dtype) -> torch.Tensor:
+    """The one-hot form ``(N, C, P)`` of class indices ``(N, P)``, one comparison per class
+    (faster than a scatter or ``F.one_hot`` for the few classes of a segmentation)."""
+    one_hot = torch.empty(index.shape[0], num_classes, index.shape[1], dtype=dtype,
+                          device=index.device)
+    for c in range(num_classes):
+        torch.eq(index, c, out=one_hot[:, c])
+    return one_hot
+
+
+def _overlap_terms_formula(logits, target, ignore_index, include_background, batch, *,
+                           squared=False):
+    """:func:`_overlap_terms` for ``C >= 2`` written out with a one-hot target: the tests'
+    reference (softmax, one-hot, mask, sums; autograd for the gradient)."""
+    num_classes = logits.shape[1]
+    probs = torch.softmax(logits, dim=1)
+    counted = torch.ones_like(target, dtype=torch.bool) if ignore_index is None else (
+        target != ignore_index)
+    one_hot = F.one_hot(target.masked_fill(~counted, 0), num_classes).movedim(-1, 1)
+    mask = counted.unsqueeze(1).to(probs.dtype)
+    one_hot = one_hot.to(probs.dtype) * mask
+    probs = probs * mask
+    dims = [0, *range(2, logits.ndim)] if batch else list(range(2, logits.ndim))
+    pred_size = (probs * probs if squared else probs).sum(dim=dims)
+    target_size, true_positive = one_hot.sum(dim=dims), (probs * one_hot).sum(dim=dims)
+    if not include_background:
+        pred_size, target_size = pred_size[..., 1:], target_size[..., 1:]
+        true_positive = true_positive[..., 1:]
+    return pred_size, target_size, true_positive
 
 
 def _check_overlap_target(target, logits, ignore_index):
@@ -1047,6 +1079,10 @@ def dice_loss(logits, target, *, smooth=1e-5, squared=False, batch=False,
     ``alpha=beta=0.5``. Soft labels enter the sums as they are
     (:math:`\sum g`, or :math:`\sum g^2` with ``squared=True``), as in MONAI.
 
+    Memory: for ``C >= 2`` the loss builds the one-hot target, a tensor of the
+    shape of ``logits`` in its compute dtype, as MONAI does (one comparison
+    per class: on the CPU faster than indexing each pixel's own class).
+
     Empty input: an empty batch (``N = 0``) has no (image, class) loss, so
     ``"mean"`` gives NaN, ``"sum"`` 0 and ``"none"`` a ``(0, K)`` tensor, as
     torch's losses do. With ``batch=True`` the K per-class losses of an empty
@@ -1076,12 +1112,8 @@ def dice_loss(logits, target, *, smooth=1e-5, squared=False, batch=False,
     target, ignored = _check_overlap_target(target, logits, ignore_index)
     logits = _upcast(logits)
 
-    probs, target_size, intersection, dims = _overlap_terms(
+    pred_size, target_size, intersection = _overlap_terms(
         logits, target, ignore_index, ignored, include_background, batch, squared=squared)
-    if squared:
-        pred_size = (probs * probs).sum(dim=dims)
-    else:
-        pred_size = probs.sum(dim=dims)
     # target_size counts the one-hot target, whose squares are itself (g^2 = g)
     loss = 1.0 - (2.0 * intersection + smooth) / (pred_size + target_size + smooth)
     return _reduce_scores(loss, reduction)
@@ -1126,6 +1158,7 @@ def tversky_loss(logits, target, *, alpha=0.5, beta=0.5, smooth=1e-5, batch=Fals
     and ``alpha=beta=1`` the soft Jaccard (IoU) loss
     :math:`1 - TP / (TP + FP + FN)`. Empty input as :func:`dice_loss`: an
     empty batch gives NaN (``"mean"``), 0 (``"sum"``) or a ``(0, K)`` tensor.
+    Memory as :func:`dice_loss`: the one-hot target, of the shape of ``logits``.
 
     References
     ----------
@@ -1151,9 +1184,9 @@ def tversky_loss(logits, target, *, alpha=0.5, beta=0.5, smooth=1e-5, batch=Fals
     target, ignored = _check_overlap_target(target, logits, ignore_index)
     logits = _upcast(logits)
 
-    probs, target_size, true_positive, dims = _overlap_terms(
+    pred_size, target_size, true_positive = _overlap_terms(
         logits, target, ignore_index, ignored, include_background, batch)
-    false_positive = probs.sum(dim=dims) - true_positive  # sum p (1 - g)
+    false_positive = pred_size - true_positive  # sum p (1 - g)
     false_negative = target_size - true_positive  # sum (1 - p) g
     denominator = true_positive + alpha * false_positive + beta * false_negative + smooth
     loss = 1.0 - (true_positive + smooth) / denominator
@@ -1186,9 +1219,9 @@ def signed_distance_map(target, *, num_classes=None, ignore_index=-100):
     Parameters
     ----------
     target : torch.Tensor or numpy.ndarray
-        Integer label maps of shape ``(N, ...)`` (2-D or 3-D images); float
-        tensors of any dtype (float16, bfloat16) holding whole class numbers
-        are accepted too.
+        Integer label maps of shape ``(N, ...)`` (1-D, 2-D or 3-D images, or
+        more dimensions); float tensors of any dtype (float16, bfloat16)
+        holding whole class numbers are accepted too.
     num_classes : int, optional
         Number of classes ``C``; ``None`` infers ``max(target) + 1``.
     ignore_index : int or None, default -100
@@ -1199,16 +1232,21 @@ def signed_distance_map(target, *, num_classes=None, ignore_index=-100):
     -------
     torch.Tensor or numpy.ndarray
         Maps of shape ``(N, C, ...)``: float32 on the device of ``target``
-        for a tensor, float64 for an array.
+        for a tensor, float64 for an array (whose distances the ``edt``
+        path, for 2-D images from 40 x 40 pixels, 3-D ones from 20^3 and 1-D
+        ones, rounds to float32: 7 significant digits).
 
     Notes
     -----
     Empty masks: a class absent from an image (or covering all of it) has no
     boundary there, and its map is 0 everywhere in that image, so it adds
     nothing to the boundary loss (as in Kervadec et al.'s code and MONAI's
-    ``BoundaryLoss``). Their code subtracts 1 inside, so the inner rim is 0;
-    here both rims are :math:`\mp 1` and the map is never 0 at a counted pixel
-    of an image in which the class has a boundary.
+    ``BoundaryLoss``). Ignored pixels count as outside every class: a class
+    that covers every counted pixel of an image still has a boundary where it
+    meets them (for example a void band of value 255), and a map there.
+    Kervadec et al.'s code subtracts 1 inside, so the inner rim is 0; here
+    both rims are :math:`\mp 1` and the map is never 0 at a counted pixel of
+    an image in which the class has a boundary.
 
     References
     ----------
@@ -1248,12 +1286,14 @@ def _distance_maps(labels: np.ndarray, valid: np.ndarray, num_classes: int, clas
     another label, which is the inside half of its own class's map; one
     binary transform per class present gives the outside half. That is
     ``C + 1`` transforms instead of scipy's ``2 C``, each about 2 to 3 times
-    faster. Without ``edt``, or for images of more than 3 dimensions, scipy's
-    ``distance_transform_edt`` computes both halves (:func:`_distance_maps_scipy`,
-    the reference the tests compare with). Both give the exact Euclidean
-    distance; ``edt`` rounds it to float32 (7 significant digits).
+    faster. Without ``edt``, for images of more than 3 dimensions, and for
+    small images (below ``_EDT_MIN_PIXELS``, where edt's fixed cost per call
+    outweighs its speed), scipy's ``distance_transform_edt`` computes both
+    halves (:func:`_distance_maps_scipy`, the reference the tests compare
+    with). Both give the exact Euclidean distance; ``edt`` rounds it to
+    float32 (7 significant digits).
     """
-    edt = _edt_module(labels.ndim - 1)
+    edt = _edt_module(labels.shape[1:])
     if edt is None:
         return _distance_maps_scipy(labels, valid, num_classes, classes)
     maps = np.zeros((labels.shape[0], num_classes, *labels.shape[1:]))
@@ -1278,9 +1318,17 @@ def _distance_maps(labels: np.ndarray, valid: np.ndarray, num_classes: int, clas
     return maps
 
 
-def _edt_module(image_ndim: int):
-    """The ``edt`` package for 1- to 3-D images, or ``None`` (not installed, or 4-D and up)."""
-    if not 1 <= image_ndim <= 3:
+# Pixels per image from which the edt package is faster than scipy (measured with
+# bench/bench_limits.py's shapes and smaller ones: below them edt's fixed cost per
+# call, about 50 us, outweighs its faster passes; 2-D at 40 x 40, 3-D near 20^3).
+_EDT_MIN_PIXELS = {1: 0, 2: 1600, 3: 8000}
+
+
+def _edt_module(image_shape: tuple):
+    """The ``edt`` package for images of ``image_shape`` where it is the faster transform,
+    else ``None`` (not installed, 4-D and up, or small images: scipy)."""
+    minimum = _EDT_MIN_PIXELS.get(len(image_shape))
+    if minimum is None or math.prod(image_shape) < minimum:
         return None
     try:
         import edt
@@ -2139,10 +2187,11 @@ class BoundaryLoss(nn.Module):
     distance map and raise ``ValueError``.
 
     Speed: given an integer target, every call computes the distance maps
-    with scipy's Euclidean distance transform, on the CPU (a GPU target is
-    copied there and back, which also waits for the GPU). That costs far
-    more than the loss: about 0.7 s per batch of 8 x 4 x 512 x 512 against
-    0.04 s with precomputed maps (on a CPU), and it repeats every epoch for
+    with :func:`signed_distance_map` (the ``edt`` package's transforms, or
+    scipy's), on the CPU (a GPU target is copied there and back, which also
+    waits for the GPU). That costs far more than the loss: about 0.3 s per
+    batch of 8 x 4 x 512 x 512 against 0.03 s with precomputed maps (one CPU
+    thread; the background's maps are skipped), and it repeats every epoch for
     the same targets. For training, compute the maps once with
     :func:`signed_distance_map` in the ``Dataset`` (in ``__init__``, or in
     ``__getitem__`` where the ``DataLoader``'s workers compute them beside
@@ -2314,8 +2363,9 @@ class CompoundLoss(nn.Module):
                                  type_error=True)
         weights = [float(w) if isinstance(w, (np.generic, torch.Tensor)) else w for w in weights]
         if len(weights) != len(self.losses):
-            raise argument_error("weights", f"{len(self.losses)} numbers, one per loss",
-                                 f"{len(weights)}")
+            count = len(self.losses)
+            raise argument_error("weights", f"{count} number{'s' if count != 1 else ''}, one "
+                                 "per loss", f"{len(weights)}")
         self._weights = [check_number(w, f"weights[{i}]") for i, w in enumerate(weights)]
 
     def forward(self, logits, target):

@@ -8,6 +8,7 @@ import functools
 import inspect
 import itertools
 import math
+import re
 import warnings
 
 import numpy as np
@@ -120,6 +121,28 @@ def test_cross_entropy_is_bitwise_torch_for_every_option(dtype, ignore_index, sp
                                      **options)
         assert_bitwise_equal(ours, theirs)
         assert_bitwise_equal(ours_grad, their_grad)
+
+
+@pytest.mark.parametrize("ignore_index", [-100, 0, None])
+@pytest.mark.parametrize("spatial", [(), (9,), (6, 7), (3, 4, 5)])
+def test_cross_entropy_equals_its_formula_written_out(ignore_index, spatial):
+    """torch's kernel (what cross_entropy calls) against the docstring's formula term by term,
+    values and gradients in float64, on every combination of options."""
+    generator = torch.Generator().manual_seed(10 + len(spatial))
+    logits = 3 * torch.randn((3, 4, *spatial), generator=generator, dtype=torch.float64)
+    target = torch.randint(0, 4, (3, *spatial), generator=generator)
+    if ignore_index is not None:
+        target[torch.rand(target.shape, generator=generator) < 0.3] = ignore_index
+    weight = torch.rand(4, generator=generator, dtype=torch.float64) + 0.1
+    for weighted, smoothing, reduction in itertools.product(
+            (False, True), (0.0, 0.1, 1.0), ("mean", "sum", "none")):
+        options = dict(weight=weight if weighted else None, label_smoothing=smoothing,
+                       reduction=reduction, ignore_index=ignore_index)
+        ours, ours_grad = grad_of(cross_entropy, logits, target, **options)
+        formula, formula_grad = grad_of(losses._cross_entropy_formula, logits, target, **options)
+        torch.testing.assert_close(ours, formula, rtol=1e-12, atol=1e-12)
+        torch.testing.assert_close(ours_grad, formula_grad, rtol=1e-12, atol=1e-12)
+        assert ours.numel() == 1 or reduction == "none"
 
 
 def test_cross_entropy_in_half_precision_is_torch_in_float32_as_under_autocast():
@@ -603,6 +626,59 @@ def test_overlap_losses_ignore_pixels_like_monai_and_like_dropping_them(loss):
         torch.testing.assert_close(ours[n : n + 1], alone)
 
 
+@pytest.mark.parametrize("spatial", [(11,), (6, 5), (3, 4, 5)])
+@pytest.mark.parametrize("num_classes", [2, 5])
+@pytest.mark.parametrize("ignore", [0.0, 0.3])
+def test_overlap_sums_equal_their_formula_with_a_one_hot_target(spatial, num_classes, ignore):
+    """The sums behind Dice and Tversky (one-hot by comparisons, masked sums as matrix products)
+    against the formula with F.one_hot and a mask: values and gradients in float64, for every
+    option; and the losses built on them."""
+    logits, target = random_case(len(spatial) + num_classes, num_classes=num_classes,
+                                 ignore=ignore, spatial=spatial)
+    ignored = bool((target == -100).any())
+    assert ignored == (ignore > 0)
+    for squared, batch, include_background in itertools.product((False, True), repeat=3):
+        leaf = logits.detach().clone().requires_grad_(True)
+        fast = losses._overlap_terms(leaf, target, -100, ignored, include_background, batch,
+                                     squared=squared)
+        formula = losses._overlap_terms_formula(leaf, target, -100, include_background, batch,
+                                                squared=squared)
+        weights = [torch.rand(fast[0].shape, generator=torch.Generator().manual_seed(k),
+                              dtype=torch.float64) for k in range(3)]
+        for ours, theirs in zip(fast, formula, strict=True):
+            torch.testing.assert_close(ours, theirs, rtol=1e-12, atol=1e-12)
+        # gradients of an arbitrary combination of the sums
+        (ours_grad,) = torch.autograd.grad(
+            sum((w * t).sum() for w, t in zip(weights, fast, strict=True)), leaf)
+        (their_grad,) = torch.autograd.grad(
+            sum((w * t).sum() for w, t in zip(weights, formula, strict=True)), leaf)
+        torch.testing.assert_close(ours_grad, their_grad, rtol=1e-12, atol=1e-12)
+        assert ours_grad.abs().max() > 0
+
+
+@pytest.mark.parametrize("loss", [dice_loss, tversky_loss])
+@pytest.mark.parametrize("channels", [1, 3])
+def test_overlap_losses_of_images_without_axes_are_per_image(loss, channels):
+    """Logits (N, C) are N one-pixel images: one score per image and class, as (N, C, 1)."""
+    generator = torch.Generator().manual_seed(channels)
+    logits = 3 * torch.randn(4, channels, generator=generator, dtype=torch.float64)
+    target = torch.randint(0, max(channels, 2), (4,), generator=generator)
+    for batch in (False, True):
+        flat = loss(logits, target, batch=batch, reduction="none")
+        with_axis = loss(logits.unsqueeze(-1), target.unsqueeze(-1), batch=batch,
+                         reduction="none")
+        assert flat.shape == with_axis.shape == ((channels,) if batch else (4, channels))
+        torch.testing.assert_close(flat, with_axis)
+
+
+def test_one_hot_channels_equals_f_one_hot():
+    index = torch.randint(0, 7, (3, 50), generator=torch.Generator().manual_seed(0))
+    for dtype in (torch.float32, torch.float64):
+        expected = F.one_hot(index, 7).movedim(-1, 1).to(dtype)
+        assert torch.equal(losses._one_hot_channels(index, 7, dtype), expected)
+    assert losses._one_hot_channels(index[:0], 7, torch.float32).shape == (0, 7, 50)
+
+
 def test_dice_and_tversky_limits():
     for seed in range(5):
         logits, target = random_case(seed, num_classes=3, spatial=(5, 5))
@@ -693,14 +769,17 @@ def _random_label_maps(rng, shape, num_classes, ignored_fraction=0.0, ignore_ind
     return labels
 
 
-@pytest.mark.parametrize("shape, num_classes, ignored", [
-    ((2, 40), 3, 0.0), ((3, 33, 47), 4, 0.0), ((2, 33, 47), 4, 0.05), ((1, 17, 19, 23), 3, 0.02),
-    ((2, 64, 64), 300, 0.0), ((2, 5, 6, 7, 8), 3, 0.1)])
-def test_signed_distance_map_edt_path_equals_the_scipy_reference(shape, num_classes, ignored):
+@pytest.mark.parametrize("shape, num_classes, ignored, uses_edt", [
+    ((2, 40), 3, 0.0, True), ((3, 41, 47), 4, 0.0, True), ((2, 41, 47), 4, 0.05, True),
+    ((1, 19, 21, 23), 3, 0.02, True), ((2, 64, 64), 300, 0.0, True),
+    ((2, 5, 6, 7, 8), 3, 0.1, False), ((2, 9, 8), 3, 0.1, False), ((1, 9, 9, 9), 2, 0.0, False)])
+def test_signed_distance_map_edt_path_equals_the_scipy_reference(shape, num_classes, ignored,
+                                                                  uses_edt):
     """The multi-label ``edt`` transform and scipy's two transforms per class agree to float32
     rounding: 1-D, 2-D, 3-D images, ignored pixels, more than 255 classes (16-bit codes); 4-D
-    images go to scipy."""
+    images and small 2-D and 3-D ones go to scipy."""
     pytest.importorskip("edt")
+    assert (losses._edt_module(shape[1:]) is not None) == uses_edt
     rng = np.random.default_rng(len(shape) * 100 + num_classes)
     labels = _random_label_maps(rng, shape, num_classes, ignored)
     valid = labels != -100
@@ -718,8 +797,8 @@ def test_signed_distance_map_edt_path_equals_the_scipy_reference(shape, num_clas
 
 def test_signed_distance_map_uses_edt_when_installed_and_scipy_without_it(monkeypatch):
     pytest.importorskip("edt")
-    target = np.zeros((2, 9, 8), dtype=np.uint8)
-    target[:, 2:6, 3:7] = 1
+    target = np.zeros((2, 45, 40), dtype=np.uint8)  # large enough for the edt path
+    target[:, 12:30, 3:27] = 1
     target[1, 0, 0] = 255  # ignored (uint8 labels: 255 + 1 wraps in 8 bits, must not leak)
     expected = losses._distance_maps_scipy(target.astype(np.int64), target != 255, 2, range(2))
 
@@ -733,7 +812,10 @@ def test_signed_distance_map_uses_edt_when_installed_and_scipy_without_it(monkey
     monkeypatch.setattr(losses, "_edt_module", lambda ndim: None)  # as without the package
     np.testing.assert_array_equal(signed_distance_map(target, num_classes=2, ignore_index=255),
                                   expected)
-    assert losses._edt_module(4) is None and losses._edt_module(0) is None
+    monkeypatch.undo()
+    assert losses._edt_module((64, 64)) is not None and losses._edt_module((4,)) is not None
+    assert losses._edt_module((8, 8)) is None  # small: scipy is faster
+    assert losses._edt_module((9, 9, 9, 9)) is None and losses._edt_module(()) is None
 
 
 def test_signed_distance_map_agrees_with_monai_up_to_its_inner_offset():
@@ -1303,5 +1385,7 @@ def test_cross_entropy_out_of_range_targets_raise_our_error_on_every_path(ignore
 
 def test_boundary_loss_module_says_to_precompute_the_maps():
     doc = BoundaryLoss.__doc__
-    assert "signed_distance_map" in doc and "Dataset" in doc and "0.7 s" in doc
+    assert "signed_distance_map" in doc and "Dataset" in doc
+    assert re.search(r"about [0-9.]+ s per\s+batch .* against [0-9.]+ s with precomputed maps", doc,
+                     re.S)
     assert ">>> class WithDistanceMaps(Dataset):" in doc  # an example that runs as a doctest
