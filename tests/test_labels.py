@@ -98,7 +98,8 @@ def test_one_hot_bad_inputs():
     with pytest.raises(ValueError, match=r"`label_map` to be values < num_classes=2, but got a "
                                          r"maximum of 2"):
         one_hot(np.array([0, 2]), 2)
-    with pytest.raises(ValueError, match=r"`num_classes` to be a positive integer or None, but got 0"):
+    with pytest.raises(ValueError,
+                       match=r"`num_classes` to be a positive integer or None, but got 0"):
         one_hot(np.array([0]), 0)
     with pytest.raises(TypeError, match=r"`num_classes` to be a positive integer"):
         one_hot(np.array([0]), 2.0)
