@@ -145,6 +145,37 @@ def test_cross_entropy_equals_its_formula_written_out(ignore_index, spatial):
         assert ours.numel() == 1 or reduction == "none"
 
 
+def test_cross_entropy_takes_the_short_path_only_for_calls_its_checks_would_pass(monkeypatch):
+    logits = torch.randn(2, 3, 4, 5)
+    target = torch.randint(0, 3, (2, 4, 5))
+    plain = dict(weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0)
+
+    def is_plain(x=logits, t=target, **changes):
+        options = {**plain, **changes}
+        return losses._is_plain_call(x, t, options["weight"], options["ignore_index"],
+                                     options["reduction"], options["label_smoothing"])
+
+    assert is_plain() and is_plain(ignore_index=0, reduction="none", label_smoothing=1.0)
+    assert is_plain(logits.double()) and is_plain(logits[:0], target[:0])
+    for x, t, changes in [
+            (logits.half(), target, {}), (logits, target.int(), {}), (logits, target.bool(), {}),
+            (logits, target[:, :3], {}), (logits[:, :1], target, {}), (logits[0, 0], target, {}),
+            (torch.nn.Parameter(logits), target, {}), (logits, target.numpy(), {}),
+            (logits, target, {"weight": torch.ones(3)}), (logits, target, {"ignore_index": None}),
+            (logits, target, {"ignore_index": True}), (logits, target, {"reduction": "avg"}),
+            (logits, target, {"label_smoothing": 0}), (logits, target, {"label_smoothing": 1.5}),
+            (logits, target, {"label_smoothing": float("nan")})]:
+        assert not is_plain(x, t, **changes), (x.dtype, changes)
+    # both paths give torch's values; the short one skips the checks, not the warning
+    calls = []
+    monkeypatch.setattr(losses, "_check_target_form",
+                        lambda *args: calls.append(1) or args[0])
+    assert torch.equal(cross_entropy(logits, target), F.cross_entropy(logits, target))
+    assert not calls
+    with pytest.warns(losses.ProbabilitiesWarning):
+        cross_entropy(logits.softmax(1), target)
+
+
 def test_cross_entropy_in_half_precision_is_torch_in_float32_as_under_autocast():
     logits, target = random_case(2, num_classes=3, spatial=(5, 6), dtype=torch.float32)
     target[0, 0] = -100
