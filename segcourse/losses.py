@@ -559,21 +559,27 @@ _NATIVE_FLOATS = (torch.float32, torch.float64)
 def _is_plain_call(logits, target, weight, ignore_index, reduction, label_smoothing) -> bool:
     """Whether a :func:`cross_entropy` call is the usual one, which its checks would pass
     unchanged: CPU tensors, float32 or float64 logits ``(N, C, ...)`` with ``C >= 2``, an
-    int64 target of the matching shape, no weight, an int ``ignore_index``, a valid
-    ``reduction`` and a float ``label_smoothing`` in [0, 1].
+    int64 target of the matching shape, no weight or ``C`` finite weights ``>= 0`` of the
+    logits' dtype, an int ``ignore_index``, a valid ``reduction`` and a float
+    ``label_smoothing`` in [0, 1].
 
     Recognised in a few attribute reads, so that the usual call costs torch's kernel and
     little more (the full checks, each a function call, cost about 3 to 10 % of a
     forward and backward pass over 0.3 million logits). Any other call takes the full
     checks, which accept or convert it, or raise the standard error.
     """
-    return (weight is None and type(ignore_index) is int and type(reduction) is str
-            and reduction in _REDUCTIONS and type(label_smoothing) is float
-            and 0.0 <= label_smoothing <= 1.0 and type(logits) is torch.Tensor
-            and type(target) is torch.Tensor and logits.dtype in _NATIVE_FLOATS
-            and target.dtype == torch.int64 and logits.is_cpu and target.is_cpu
-            and logits.dim() >= 2 and logits.shape[1] >= 2
-            and target.shape == logits.shape[:1] + logits.shape[2:])
+    plain = (type(ignore_index) is int and type(reduction) is str
+             and reduction in _REDUCTIONS and type(label_smoothing) is float
+             and 0.0 <= label_smoothing <= 1.0 and type(logits) is torch.Tensor
+             and type(target) is torch.Tensor and logits.dtype in _NATIVE_FLOATS
+             and target.dtype == torch.int64 and logits.is_cpu and target.is_cpu
+             and logits.dim() >= 2 and logits.shape[1] >= 2
+             and target.shape == logits.shape[:1] + logits.shape[2:])
+    if not plain or weight is None:
+        return plain
+    return (type(weight) is torch.Tensor and weight.dtype == logits.dtype and weight.is_cpu
+            and weight.dim() == 1 and weight.shape[0] == logits.shape[1]
+            and all(0 <= value < math.inf for value in weight.tolist()))  # NaN fails too
 
 
 def _cross_entropy_formula(logits, target, *, weight=None, ignore_index=-100, reduction="mean",

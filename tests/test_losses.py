@@ -157,11 +157,18 @@ def test_cross_entropy_takes_the_short_path_only_for_calls_its_checks_would_pass
 
     assert is_plain() and is_plain(ignore_index=0, reduction="none", label_smoothing=1.0)
     assert is_plain(logits.double()) and is_plain(logits[:0], target[:0])
+    assert is_plain(weight=torch.tensor([0.5, 0.0, 2.0]))
     for x, t, changes in [
             (logits.half(), target, {}), (logits, target.int(), {}), (logits, target.bool(), {}),
             (logits, target[:, :3], {}), (logits[:, :1], target, {}), (logits[0, 0], target, {}),
             (torch.nn.Parameter(logits), target, {}), (logits, target.numpy(), {}),
-            (logits, target, {"weight": torch.ones(3)}), (logits, target, {"ignore_index": None}),
+            (logits, target, {"weight": torch.ones(3).double()}),
+            (logits, target, {"weight": torch.ones(2)}), (logits, target, {"weight": [1, 1, 1]}),
+            (logits, target, {"weight": torch.ones(1, 3)}),
+            (logits, target, {"weight": torch.tensor([1.0, -1.0, 1.0])}),
+            (logits, target, {"weight": torch.tensor([1.0, float("nan"), 1.0])}),
+            (logits, target, {"weight": torch.tensor([1.0, float("inf"), 1.0])}),
+            (logits, target, {"ignore_index": None}),
             (logits, target, {"ignore_index": True}), (logits, target, {"reduction": "avg"}),
             (logits, target, {"label_smoothing": 0}), (logits, target, {"label_smoothing": 1.5}),
             (logits, target, {"label_smoothing": float("nan")})]:
