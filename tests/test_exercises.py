@@ -913,3 +913,19 @@ def test_component_checker_still_takes_a_scene():
 def test_component_checker_rejects_a_bad_map():
     with pytest.raises(ValueError, match="`instance_map`"):
         check_component_count(1, 1, np.array([[-1, 0]]))
+
+
+def test_shared_number_reading_takes_one_number_tensors_and_nothing_else():
+    torch = pytest.importorskip("torch")
+    from segcourse.exercises import _common
+
+    assert _common._as_number(torch.tensor(0.25)) == 0.25
+    assert _common._as_number(torch.tensor([[3]])) == 3.0
+    assert _common._as_number(torch.tensor(0.5, requires_grad=True) * 2) == 1.0
+    for odd in (torch.tensor([1.0, 2.0]), torch.tensor(True), torch.tensor(1 + 2j),
+                torch.zeros(0)):
+        assert _common._as_number(odd) is None, odd
+    value, verdict = _common._number_verdict(torch.tensor(0.75, dtype=torch.float16), "dice")
+    assert value == 0.75 and verdict is None
+    value, verdict = _common._number_verdict(torch.tensor([0.1, 0.2]), "dice")
+    assert value is None and "`dice` should be one number" in verdict.message

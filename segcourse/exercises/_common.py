@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dis
 import html
+import math
 import numbers
 import os
 import types
@@ -216,9 +217,15 @@ def _show(value) -> str:
 
 
 def _as_number(value) -> float | None:
-    """``value`` as a float if it is one real number (a 0-d array counts), else None."""
+    """``value`` as a float if it is one real number (a 0-d array or a one-number torch
+    tensor counts), else None."""
     if isinstance(value, (bool, np.bool_)):
         return None
+    if type(value).__module__.startswith("torch") and hasattr(value, "numel"):
+        # a one-number tensor, e.g. from a torch computation (torch is not imported here)
+        if value.numel() != 1 or value.is_complex() or str(value.dtype) == "torch.bool":
+            return None
+        return float(value.detach().cpu().double().reshape(()).item())
     if isinstance(value, np.ndarray):
         if value.size != 1 or not np.issubdtype(value.dtype, np.number):
             return None
@@ -411,3 +418,40 @@ def _as_float_array(value):
     if array.dtype == object or array.dtype.kind not in "biuf":
         return None
     return array.astype(np.float64)
+
+
+def _close(value, expected, rel_tol=1e-6) -> bool:
+    """Two numbers equal up to rounding; NaN equals NaN; None equals nothing."""
+    if value is None or expected is None:
+        return False
+    if math.isnan(expected) or math.isnan(value):
+        return math.isnan(expected) and math.isnan(value)
+    return math.isclose(value, expected, rel_tol=rel_tol, abs_tol=1e-9)
+
+
+def _ratio(numerator, denominator) -> float:
+    """``numerator / denominator`` as a float, NaN for 0/0 or x/0 (the scores' 0/0 rule)."""
+    return float(numerator) / float(denominator) if denominator else math.nan
+
+
+def _decimals(value: float) -> int | None:
+    """How many decimals ``value`` has as typed (0.16: 2), or None if it has many (1/3)."""
+    text = repr(float(value))
+    if "e" in text or "n" in text:  # 1e-05, inf, nan
+        return None
+    decimals = len(text.partition(".")[2].rstrip("0"))
+    return decimals if decimals <= 6 else None
+
+
+def _number_verdict(answer, name):
+    """(value, None) for one number, or (None, verdict) for a stub or a wrong type."""
+    verdict = _first(_values_not_answered("your number", **{name: answer}),
+                     _values_are_functions(**{name: answer}))
+    if verdict is not None:
+        return None, verdict
+    value = _as_number(answer)
+    if value is None:
+        if isinstance(answer, np.ndarray) and answer.size > 1:
+            return None, _hint(f"`{name}` should be one number; you gave {_describe(answer)}.")
+        return None, _hint(f"`{name}` should be one number, got {_describe(answer)}.")
+    return value, None

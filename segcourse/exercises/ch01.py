@@ -19,6 +19,7 @@ from ._common import (
     _as_number,
     _box_convention_hint,
     _call,
+    _decimals,
     _describe,
     _first,
     _hint,
@@ -118,15 +119,6 @@ def check_box_from_mask(function) -> CheckResult:
                          f"{right} you returned {box}. Use np.nonzero or np.any along each "
                          "axis to find the foreground rows and columns.")
     raise AssertionError("unreachable")  # pragma: no cover
-
-
-def _decimals(value: float) -> int | None:
-    """How many decimals ``value`` has as typed (0.16: 2), or None if it has many (1/3)."""
-    text = repr(float(value))
-    if "e" in text or "n" in text:  # 1e-05, inf, nan
-        return None
-    decimals = len(text.partition(".")[2].rstrip("0"))
-    return decimals if decimals <= 6 else None
 
 
 def _looks_rounded(value: float, expected: float, scale: float = 1.0, *,

@@ -37,13 +37,13 @@ from ._common import (
     CheckResult,
     _as_number,
     _call,
+    _close,
     _describe,
-    _first,
     _hint,
     _not_a_function,
+    _number_verdict,
+    _ratio,
     _right,
-    _values_are_functions,
-    _values_not_answered,
 )
 
 __all__ = [
@@ -52,33 +52,6 @@ __all__ = [
     "check_macro_dice",
     "check_hd95",
 ]
-
-
-def _close(value, expected) -> bool:
-    """Equal up to rounding; NaN equals NaN."""
-    if value is None:
-        return False
-    if math.isnan(expected) or math.isnan(value):
-        return math.isnan(expected) and math.isnan(value)
-    return math.isclose(value, expected, rel_tol=1e-6, abs_tol=1e-9)
-
-
-def _ratio(numerator, denominator) -> float:
-    return float(numerator) / float(denominator) if denominator else math.nan
-
-
-def _number_verdict(answer, name):
-    """(value, None) for one number, or (None, verdict) for a stub or a wrong type."""
-    verdict = _first(_values_not_answered("your number", **{name: answer}),
-                     _values_are_functions(**{name: answer}))
-    if verdict is not None:
-        return None, verdict
-    value = _as_number(answer)
-    if value is None:
-        if isinstance(answer, np.ndarray) and answer.size > 1:
-            return None, _hint(f"`{name}` should be one number; you gave {_describe(answer)}.")
-        return None, _hint(f"`{name}` should be one number, got {_describe(answer)}.")
-    return value, None
 
 
 # ---------------------------------------------------------------------------

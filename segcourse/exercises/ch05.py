@@ -35,11 +35,14 @@ from ._common import (
     _as_int,
     _as_number,
     _call,
+    _close,
+    _decimals,
     _describe,
-    _first,
     _function_name,
     _hint,
     _not_a_function,
+    _number_verdict,
+    _ratio,
     _right,
     _show,
     _values_are_functions,
@@ -59,51 +62,12 @@ __all__ = [
 _EXACT = 2e-7
 
 
-def _close(value, expected, rel_tol=1e-6) -> bool:
-    """Equal up to rounding; NaN equals NaN."""
-    if value is None or expected is None:
-        return False
-    if math.isnan(expected) or math.isnan(value):
-        return math.isnan(expected) and math.isnan(value)
-    return math.isclose(value, expected, rel_tol=rel_tol, abs_tol=1e-9)
-
-
-def _ratio(numerator, denominator) -> float:
-    return float(numerator) / float(denominator) if denominator else math.nan
-
-
-def _decimals(value: float) -> int | None:
-    """How many decimals ``value`` has as typed (0.43: 2), or None if it has many (3/7)."""
-    text = repr(float(value))
-    if "e" in text or "n" in text:  # 1e-05, inf, nan
-        return None
-    decimals = len(text.partition(".")[2].rstrip("0"))
-    return decimals if decimals <= 6 else None
-
-
 def _rounded(value: float, expected: float) -> bool:
     """True if ``value`` is ``expected`` rounded to the two or more decimals it has."""
     decimals = _decimals(value)
     if decimals is None or decimals < 2 or math.isnan(expected):
         return False
     return abs(value - expected) <= 0.5 * 10.0 ** -decimals * (1 + 1e-9)
-
-
-def _number_verdict(answer, name):
-    """(value, None) for one number, or (None, verdict) for a stub or a wrong type."""
-    if type(answer).__module__.startswith("torch") and getattr(answer, "numel", None):
-        if answer.numel() == 1:  # a one-number tensor, e.g. from a torch computation
-            answer = answer.detach().cpu().reshape(()).item()
-    verdict = _first(_values_not_answered("your number", **{name: answer}),
-                     _values_are_functions(**{name: answer}))
-    if verdict is not None:
-        return None, verdict
-    value = _as_number(answer)
-    if value is None:
-        if isinstance(answer, np.ndarray) and answer.size > 1:
-            return None, _hint(f"`{name}` should be one number; you gave {_describe(answer)}.")
-        return None, _hint(f"`{name}` should be one number, got {_describe(answer)}.")
-    return value, None
 
 
 def _recognise(value, expected, mistakes, rounded_hint):

@@ -44,13 +44,6 @@ __all__ = [
 
 
 
-def _number(value):
-    """A learner's single number as a float (0-d tensors and arrays too), or None."""
-    if hasattr(value, "detach") and hasattr(value, "numel") and value.numel() == 1:
-        value = value.detach().cpu().double().reshape(()).item()
-    return _as_number(value)
-
-
 def _close(got, expected, *, rtol=1e-6, atol=1e-9) -> bool:
     return (got.shape == expected.shape
             and np.allclose(got, expected, rtol=rtol, atol=atol, equal_nan=False))
@@ -231,7 +224,7 @@ def check_focal_of_pixel(function) -> CheckResult:
         got, failure = _call_quietly(function, p, gamma, name="focal_of_pixel")
         if failure is not None:
             return failure
-        value = _number(got)
+        value = _as_number(got)
         if value is None:
             return _hint(f"return one number, the loss of the pixel; got {_describe(got)}.")
         if math.isclose(value, expected, rel_tol=1e-6, abs_tol=1e-12):
@@ -337,7 +330,7 @@ def check_soft_dice_loss(function) -> CheckResult:
                                      name="soft_dice_loss")
         if failure is not None:
             return failure
-        value = _number(got)
+        value = _as_number(got)
         if value is None:
             return _hint(f"return one number, the loss; got {_describe(got)}.")
         if math.isclose(value, expected, rel_tol=1e-6, abs_tol=1e-9):
