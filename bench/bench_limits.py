@@ -47,7 +47,6 @@ for fewer repeats) or ``make bench BENCH=limits``.
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 import statistics
 import sys
@@ -406,42 +405,11 @@ def _instance_maps(rng, num_images, shape=(256, 256), num_classes=3):
     return preds, targets
 
 
-def _pycocotools_map_from_instance_maps(preds, targets):
-    """COCO's AP, AP50, AP75 from instance maps: masks, RLE encoding and evaluation."""
-    from pycocotools import mask as mask_utils
-    from pycocotools.coco import COCO
-    from pycocotools.cocoeval import COCOeval
-
-    def masks(instance_map):
-        ids = np.unique(instance_map)[1:]
-        return np.asfortranarray((instance_map[..., None] == ids).astype(np.uint8))
-
-    labels = sorted({int(x) for t in targets for x in t["labels"]}
-                    | {int(x) for p in preds for x in p["labels"]})
-    dataset = {"images": [], "annotations": [], "categories": [{"id": c + 1} for c in labels]}
-    results = []
-    for image_id, (pred, target) in enumerate(zip(preds, targets, strict=True), start=1):
-        height, width = target["instances"].shape
-        dataset["images"].append({"id": image_id, "height": height, "width": width})
-        for rle, label in zip(mask_utils.encode(masks(target["instances"])), target["labels"],
-                              strict=True):
-            dataset["annotations"].append({
-                "id": len(dataset["annotations"]) + 1, "image_id": image_id,
-                "category_id": int(label) + 1, "segmentation": rle, "iscrowd": 0,
-                "area": float(mask_utils.area(rle)), "bbox": list(mask_utils.toBbox(rle))})
-        for rle, label, score in zip(mask_utils.encode(masks(pred["instances"])),
-                                     pred["labels"], pred["scores"], strict=True):
-            results.append({"image_id": image_id, "category_id": int(label) + 1,
-                            "segmentation": rle, "score": float(score)})
-    with contextlib.redirect_stdout(io.StringIO()):
-        ground_truth = COCO()
-        ground_truth.dataset = dataset
-        ground_truth.createIndex()
-        evaluation = COCOeval(ground_truth, ground_truth.loadRes(results), iouType="segm")
-        evaluation.evaluate()
-        evaluation.accumulate()
-        evaluation.summarize()
-    return evaluation.stats[:3]
+def _masks_of_instance_map(entry):
+    """The ``(H, W, K)`` uint8 masks of an instance map's objects, as pycocotools takes them."""
+    instance_map = entry["instances"]
+    ids = np.unique(instance_map)[1:]
+    return np.asfortranarray((instance_map[..., None] == ids).astype(np.uint8))
 
 
 def bench_map_from_instance_maps(quick=False):
@@ -460,7 +428,9 @@ def _map_case(mean_average_precision, preds, targets, count, quick):
         return result["map"], result["map_50"], result["map_75"]
 
     def reference():
-        return _pycocotools_map_from_instance_maps(preds, targets)
+        from bench_metrics import pycocotools_map  # bench/ is on sys.path
+
+        return pycocotools_map(preds, targets, masks=_masks_of_instance_map)
 
     np.testing.assert_allclose(ours(), reference(), atol=1e-6)
     _row("map", f"mean_average_precision, {count} instance maps",

@@ -96,28 +96,37 @@ def _instance_dataset(rng, num_images=40, shape=(512, 512), num_classes=3):
 # Reference runs
 # ---------------------------------------------------------------------------
 
-def _pycocotools_map(preds, targets):
-    """COCO's AP, AP50, AP75 from raw masks: RLE encoding, indexing and evaluation."""
+def _stack_masks(entry):
+    """The ``(H, W, K)`` Fortran-ordered uint8 masks pycocotools encodes, from ``(K, H, W)``."""
+    return np.asfortranarray(entry["masks"].transpose(1, 2, 0).astype(np.uint8))
+
+
+def pycocotools_map(preds, targets, masks=_stack_masks):
+    """COCO's AP, AP50, AP75 by pycocotools: RLE encoding, indexing and evaluation.
+
+    ``masks(entry)`` gives the ``(H, W, K)`` uint8 masks of one prediction or target
+    (default: from its ``"masks"`` stack; ``bench_limits`` passes one that builds them
+    from an instance map, a step that pycocotools' users pay for too).
+    """
     from pycocotools import mask as mask_utils
     from pycocotools.coco import COCO
     from pycocotools.cocoeval import COCOeval
 
-    labels = sorted({int(x) for t in targets for x in t["labels"]})
+    labels = sorted({int(x) for t in targets for x in t["labels"]}
+                    | {int(x) for p in preds for x in p["labels"]})
     dataset = {"images": [], "annotations": [], "categories": [{"id": c + 1} for c in labels]}
     results = []
     for image_id, (pred, target) in enumerate(zip(preds, targets, strict=True), start=1):
-        height, width = target["masks"].shape[1:]
+        target_masks = masks(target)
+        height, width = target_masks.shape[:2]
         dataset["images"].append({"id": image_id, "height": height, "width": width})
-        encoded = mask_utils.encode(np.asfortranarray(target["masks"].transpose(1, 2, 0)
-                                                      .astype(np.uint8)))
-        for rle, label in zip(encoded, target["labels"], strict=True):
+        for rle, label in zip(mask_utils.encode(target_masks), target["labels"], strict=True):
             dataset["annotations"].append({
                 "id": len(dataset["annotations"]) + 1, "image_id": image_id,
                 "category_id": int(label) + 1, "segmentation": rle, "iscrowd": 0,
                 "area": float(mask_utils.area(rle)), "bbox": list(mask_utils.toBbox(rle))})
-        encoded = mask_utils.encode(np.asfortranarray(pred["masks"].transpose(1, 2, 0)
-                                                      .astype(np.uint8)))
-        for rle, label, score in zip(encoded, pred["labels"], pred["scores"], strict=True):
+        for rle, label, score in zip(mask_utils.encode(masks(pred)), pred["labels"],
+                                     pred["scores"], strict=True):
             results.append({"image_id": image_id, "category_id": int(label) + 1,
                             "segmentation": rle, "score": float(score)})
     with contextlib.redirect_stdout(io.StringIO()):
@@ -205,7 +214,7 @@ def _bench_map(rng):
         return result["map"], result["map_50"], result["map_75"]
 
     def pycocotools():
-        return _pycocotools_map(preds, targets)
+        return pycocotools_map(preds, targets)
 
     np.testing.assert_allclose(ours(), pycocotools(), atol=1e-6)
     return [("COCO mAP, 40 images x ~15 instances", _best_time(ours, repeat=3),
