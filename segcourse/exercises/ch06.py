@@ -171,10 +171,6 @@ def check_log_softmax(function) -> CheckResult:
 _FOCAL_CASES = [(0.9, 2.0), (0.5, 2.0), (0.2, 0.5), (0.7, 0.0), (0.99, 5.0), (0.3, 1.5)]
 
 
-def _focal(p, gamma):
-    return -((1.0 - p) ** gamma) * math.log(p)
-
-
 def _focal_mistakes(p, gamma):
     return [
         (-((1.0 - p) ** gamma) * math.log10(p),
