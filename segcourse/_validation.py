@@ -179,6 +179,15 @@ def check_number(value, name: str, *, low=None, high=None, low_open=False, high_
     return value
 
 
+def check_bool(value, name: str) -> bool:
+    """``value`` as a bool: True or False (numpy's booleans too); anything else is a TypeError."""
+    if value is True or value is False:
+        return value
+    if not isinstance(value, np.bool_):
+        raise argument_error(name, "True or False", describe(value), type_error=True)
+    return bool(value)
+
+
 def check_choice(value, name: str, choices: Iterable):
     """Check that ``value`` is one of ``choices``."""
     if type(value) is str and type(choices) is tuple and value in choices:  # the usual case

@@ -82,6 +82,7 @@ from torch import nn
 
 from segcourse._validation import (
     argument_error,
+    check_bool,
     check_choice,
     check_int,
     check_label_map,
@@ -387,12 +388,6 @@ def _check_options(reduction, ignore_index):
     return _check_ignore_index(ignore_index)
 
 
-def _check_bool(value, name: str) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise argument_error(name, "True or False", describe(value), type_error=True)
-    return bool(value)
-
-
 def _valid_mask(target: torch.Tensor, ignore_index: int | None, ignored: bool):
     """Pixels that count (``None`` when none is ignored) and a copy safe for indexing."""
     if not ignored:
@@ -432,7 +427,7 @@ def _broadcast_classes(vector: torch.Tensor, ndim: int) -> torch.Tensor:
 
 
 def cross_entropy(logits, target, *, weight=None, ignore_index=-100, reduction="mean",
-                  label_smoothing=0.0):
+                  label_smoothing=0.0, validate_args=True):
     r"""Cross entropy between softmax probabilities and class indices.
 
     Written from ``log_softmax``; equal to :func:`torch.nn.functional.cross_entropy`
@@ -470,6 +465,19 @@ def cross_entropy(logits, target, *, weight=None, ignore_index=-100, reduction="
         :math:`\varepsilon \in [0, 1]` (Szegedy et al. 2016): the target puts
         :math:`1 - \varepsilon` on the true class and spreads :math:`\varepsilon`
         evenly over all ``C`` classes.
+    validate_args : bool, default True
+        False trusts the inputs to be what torch's kernel takes (float logits
+        ``(N, C, ...)``, an int64 target of class indices or ``ignore_index``,
+        ``weight`` None or ``C`` values) and goes to the kernel at once: no
+        checks, no conversions but the weights' dtype, no
+        :class:`ProbabilitiesWarning` (whose read
+        of one pixel is most of what the checks cost, a few per cent of a
+        forward and backward pass over a batch of 0.3 million logits on a CPU;
+        ``make bench BENCH=limits`` measures it). Values are the same; float16
+        and bfloat16 logits are still computed in float32, ``ignore_index=None``
+        still counts every pixel, and a bad input gets torch's error (an
+        out-of-range class index on the CPU still the ``ValueError`` below,
+        from torch's own check).
 
     Returns
     -------
@@ -477,6 +485,18 @@ def cross_entropy(logits, target, *, weight=None, ignore_index=-100, reduction="
         A scalar, or the per-pixel loss for ``reduction="none"``: float32 for
         float16 or bfloat16 logits (as under ``torch.autocast``), otherwise the
         dtype of ``logits``.
+
+    Raises
+    ------
+    TypeError
+        ``logits`` or ``target`` is not a tensor, or ``ignore_index`` or
+        ``validate_args`` has the wrong type.
+    ValueError
+        ``logits`` is not a float tensor ``(N, C, ...)``; ``target`` is not an
+        integer tensor ``(N, ...)`` (a one-hot target included); a target value
+        is neither a class index nor ``ignore_index``; ``weight`` is not ``C``
+        finite values ``>= 0``; ``reduction`` or ``label_smoothing`` is out of
+        its range.
 
     Notes
     -----
@@ -497,12 +517,12 @@ def cross_entropy(logits, target, *, weight=None, ignore_index=-100, reduction="
     formula above on every option it has (so values and gradients are
     torch's, bit for bit, at torch's cost); what segcourse adds is the
     checks, ``ignore_index=None``, the upcast of float16 and bfloat16, and
-    the errors below. The formula written out term by term (smoothed one-hot
+    the errors above. The formula written out term by term (smoothed one-hot
     target, log-probabilities, weights, mask, mean) is
     ``segcourse.losses._cross_entropy_formula``, which the tests compare
     with it on every combination of options; chapter 6 computes it by hand.
     On the CPU the target values are checked by torch as it reads them (an
-    out-of-range value raises the ``ValueError`` below); on a GPU they are
+    out-of-range value raises the ``ValueError`` above); on a GPU they are
     checked first, since a bad index there is a device-side assert.
 
     References
@@ -521,7 +541,17 @@ def cross_entropy(logits, target, *, weight=None, ignore_index=-100, reduction="
     ...             torch.nn.functional.cross_entropy(logits, target, label_smoothing=0.1))
     True
     """
-    if _is_plain_call(logits, target, weight, ignore_index, reduction, label_smoothing):
+    if validate_args is not True and validate_args is not False:
+        validate_args = check_bool(validate_args, "validate_args")
+    if validate_args is False:
+        # trusted inputs: torch's kernel at once, in the same precision as below
+        if logits.dtype not in _NATIVE_FLOATS:
+            logits = logits.float()
+        if weight is not None and getattr(weight, "dtype", None) != logits.dtype:
+            weight = torch.as_tensor(weight, dtype=logits.dtype, device=logits.device)
+        num_classes = logits.shape[1]
+        torch_ignore = -100 if ignore_index is None else ignore_index
+    elif _is_plain_call(logits, target, weight, ignore_index, reduction, label_smoothing):
         # the usual call: nothing to convert, every check below passes (see the function)
         _warn_if_probabilities(logits)
         num_classes, torch_ignore = logits.shape[1], ignore_index
@@ -1139,9 +1169,9 @@ def dice_loss(logits, target, *, smooth=1e-5, squared=False, batch=False,
     """
     ignore_index = _check_options(reduction, ignore_index)
     smooth = check_number(smooth, "smooth", low=0.0)
-    squared = _check_bool(squared, "squared")
-    batch = _check_bool(batch, "batch")
-    include_background = _check_bool(include_background, "include_background")
+    squared = check_bool(squared, "squared")
+    batch = check_bool(batch, "batch")
+    include_background = check_bool(include_background, "include_background")
     logits = _check_logits(logits)
     target, ignored = _check_overlap_target(target, logits, ignore_index)
     logits = _upcast(logits)
@@ -1212,8 +1242,8 @@ def tversky_loss(logits, target, *, alpha=0.5, beta=0.5, smooth=1e-5, batch=Fals
     alpha = check_number(alpha, "alpha", low=0.0)
     beta = check_number(beta, "beta", low=0.0)
     smooth = check_number(smooth, "smooth", low=0.0)
-    batch = _check_bool(batch, "batch")
-    include_background = _check_bool(include_background, "include_background")
+    batch = check_bool(batch, "batch")
+    include_background = check_bool(include_background, "include_background")
     logits = _check_logits(logits)
     target, ignored = _check_overlap_target(target, logits, ignore_index)
     logits = _upcast(logits)
@@ -1447,7 +1477,7 @@ def boundary_loss(logits, distance_maps, *, include_background=False, reduction=
     True
     """
     check_choice(reduction, "reduction", _REDUCTIONS)
-    include_background = _check_bool(include_background, "include_background")
+    include_background = check_bool(include_background, "include_background")
     logits = _check_logits(logits)
     if not isinstance(distance_maps, torch.Tensor):
         raise argument_error("distance_maps", "a torch tensor", type(distance_maps).__name__,
@@ -2071,21 +2101,24 @@ class CrossEntropyLoss(nn.Module):
     """
 
     def __init__(self, *, weight=None, ignore_index=-100, reduction="mean",
-                 label_smoothing=0.0):
+                 label_smoothing=0.0, validate_args=True):
         super().__init__()
         self.ignore_index = _check_options(reduction, ignore_index)
         self.reduction = reduction
         self.label_smoothing = check_number(label_smoothing, "label_smoothing", low=0.0,
                                             high=1.0)
+        self.validate_args = check_bool(validate_args, "validate_args")
         self.register_buffer("weight", _class_buffer(weight, "weight"))
 
     def forward(self, logits, target):
         return cross_entropy(logits, target, weight=self.weight, ignore_index=self.ignore_index,
-                             reduction=self.reduction, label_smoothing=self.label_smoothing)
+                             reduction=self.reduction, label_smoothing=self.label_smoothing,
+                             validate_args=self.validate_args)
 
     def extra_repr(self):
+        unchecked = "" if self.validate_args else ", validate_args=False"
         return (f"ignore_index={self.ignore_index}, reduction={self.reduction!r}, "
-                f"label_smoothing={self.label_smoothing}")
+                f"label_smoothing={self.label_smoothing}{unchecked}")
 
 
 class FocalLoss(nn.Module):
@@ -2158,9 +2191,9 @@ class DiceLoss(nn.Module):
         self.ignore_index = _check_options(reduction, ignore_index)
         self.reduction = reduction
         self.smooth = check_number(smooth, "smooth", low=0.0)
-        self.squared = _check_bool(squared, "squared")
-        self.batch = _check_bool(batch, "batch")
-        self.include_background = _check_bool(include_background, "include_background")
+        self.squared = check_bool(squared, "squared")
+        self.batch = check_bool(batch, "batch")
+        self.include_background = check_bool(include_background, "include_background")
 
     def forward(self, logits, target):
         return dice_loss(logits, target, smooth=self.smooth, squared=self.squared,
@@ -2192,8 +2225,8 @@ class TverskyLoss(nn.Module):
         self.alpha = check_number(alpha, "alpha", low=0.0)
         self.beta = check_number(beta, "beta", low=0.0)
         self.smooth = check_number(smooth, "smooth", low=0.0)
-        self.batch = _check_bool(batch, "batch")
-        self.include_background = _check_bool(include_background, "include_background")
+        self.batch = check_bool(batch, "batch")
+        self.include_background = check_bool(include_background, "include_background")
 
     def forward(self, logits, target):
         return tversky_loss(logits, target, alpha=self.alpha, beta=self.beta, smooth=self.smooth,
@@ -2267,7 +2300,7 @@ class BoundaryLoss(nn.Module):
         super().__init__()
         check_choice(reduction, "reduction", _REDUCTIONS)
         self.reduction = reduction
-        self.include_background = _check_bool(include_background, "include_background")
+        self.include_background = check_bool(include_background, "include_background")
         self.ignore_index = _check_ignore_index(ignore_index)
 
     def forward(self, logits, target):

@@ -183,6 +183,59 @@ def test_cross_entropy_takes_the_short_path_only_for_calls_its_checks_would_pass
         cross_entropy(logits.softmax(1), target)
 
 
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.float16, torch.bfloat16])
+def test_cross_entropy_unchecked_gives_the_checked_values_and_skips_checks_and_warning(
+        dtype, monkeypatch):
+    generator = torch.Generator().manual_seed(21)
+    logits = (3 * torch.randn(2, 4, 5, 6, generator=generator)).to(dtype)
+    target = torch.randint(0, 4, (2, 5, 6), generator=generator)
+    ignored = target.clone()
+    ignored[:, 0] = -100
+    weight = (torch.rand(4, generator=generator) + 0.5).to(dtype)
+    for labels, weighted, smoothing, reduction, ignore_index in itertools.product(
+            (target, ignored), (False, True), (0.0, 0.2), ("mean", "sum", "none"), (-100, None)):
+        if ignore_index is None and labels is ignored:
+            continue
+        options = dict(weight=weight if weighted else None, label_smoothing=smoothing,
+                       reduction=reduction, ignore_index=ignore_index)
+        checked, checked_grad = grad_of(cross_entropy, logits, labels, **options)
+        unchecked, unchecked_grad = grad_of(cross_entropy, logits, labels, **options,
+                                            validate_args=False)
+        assert_bitwise_equal(unchecked, checked)
+        assert_bitwise_equal(unchecked_grad, checked_grad)
+    # no check and no warning runs: probabilities pass silently
+    monkeypatch.setattr(losses, "_check_target_form", lambda *args: pytest.fail("checked"))
+    monkeypatch.setattr(losses, "_is_plain_call", lambda *args: pytest.fail("recognised"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cross_entropy(logits.float().softmax(1).to(dtype), target, validate_args=False)
+
+
+def test_cross_entropy_unchecked_still_names_a_bad_class_index_and_takes_only_bools():
+    logits = torch.randn(2, 3, 4)
+    target = torch.randint(0, 3, (2, 4))
+    target[1, 2] = 7
+    with pytest.raises(ValueError, match="class indices in \\[0, 2\\] or ignore_index=-100, "
+                                         "but got the value 7"):
+        cross_entropy(logits, target, validate_args=False)
+    with pytest.raises(RuntimeError):  # trusted inputs: torch's own error for a float target
+        cross_entropy(logits, target.float(), validate_args=False)
+    with pytest.raises(ValueError, match="integer tensor of class indices"):
+        cross_entropy(logits, target.float())
+    for bad in ("no", 0, None):
+        with pytest.raises(TypeError, match="`validate_args` to be True or False"):
+            cross_entropy(logits, target % 3, validate_args=bad)
+    assert torch.equal(cross_entropy(logits, target % 3, validate_args=np.False_),
+                       F.cross_entropy(logits, target % 3))
+    # the module's float32 weight buffer follows float64 logits, as in the checked call
+    module = losses.CrossEntropyLoss(weight=[1.0, 2.0, 0.5], validate_args=False)
+    assert "validate_args=False" in repr(module)
+    assert torch.equal(module(logits.double(), target % 3),
+                       cross_entropy(logits.double(), target % 3, weight=[1.0, 2.0, 0.5]))
+    with pytest.raises(TypeError, match="`validate_args` to be True or False"):
+        losses.CrossEntropyLoss(validate_args="yes")
+
+
 def test_cross_entropy_in_half_precision_is_torch_in_float32_as_under_autocast():
     logits, target = random_case(2, num_classes=3, spatial=(5, 6), dtype=torch.float32)
     target[0, 0] = -100
