@@ -549,12 +549,11 @@ def cross_entropy(logits, target, *, weight=None, ignore_index=-100, reduction="
             logits = logits.float()
         if weight is not None and getattr(weight, "dtype", None) != logits.dtype:
             weight = torch.as_tensor(weight, dtype=logits.dtype, device=logits.device)
-        num_classes = logits.shape[1]
         torch_ignore = -100 if ignore_index is None else ignore_index
     elif _is_plain_call(logits, target, weight, ignore_index, reduction, label_smoothing):
         # the usual call: nothing to convert, every check below passes (see the function)
         _warn_if_probabilities(logits)
-        num_classes, torch_ignore = logits.shape[1], ignore_index
+        torch_ignore = ignore_index
     else:
         ignore_index = _check_options(reduction, ignore_index)
         label_smoothing = check_number(label_smoothing, "label_smoothing", low=0.0, high=1.0)
@@ -579,7 +578,7 @@ def cross_entropy(logits, target, *, weight=None, ignore_index=-100, reduction="
         return F.cross_entropy(logits, target, weight=weight, ignore_index=torch_ignore,
                                reduction=reduction, label_smoothing=label_smoothing)
     except IndexError:  # "Target 7 is out of bounds.": raise the standard error instead
-        _check_target_values(target, num_classes, ignore_index)
+        _check_target_values(target, logits.shape[1], ignore_index)
         raise
 
 

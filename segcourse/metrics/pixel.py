@@ -822,8 +822,8 @@ def confusion_matrix(pred, target, *, num_classes=None, ignore_index=None, valid
     validate_args : bool, default True
         False trusts the labels to lie in ``0..num_classes-1`` (``target``'s
         may also be ``ignore_index``) and skips their range check: one
-        max-reduction per input, which with the checks of the arguments costs
-        10 to 20 % of a call below a million int64 pixels (``make bench
+        max-reduction per input, which costs about 15 to 25 % of a call below a
+        million int64 pixels (``make bench
         BENCH=limits`` measures it). A label out of range then raises the
         ``ValueError`` below where it falls outside the matrix, and is
         otherwise counted in a wrong cell, or nowhere. With
