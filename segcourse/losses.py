@@ -469,15 +469,15 @@ def cross_entropy(logits, target, *, weight=None, ignore_index=-100, reduction="
         False trusts the inputs to be what torch's kernel takes (float logits
         ``(N, C, ...)``, an int64 target of class indices or ``ignore_index``,
         ``weight`` None or ``C`` values) and goes to the kernel at once: no
-        checks, no conversions but the weights' dtype, no
-        :class:`ProbabilitiesWarning` (whose read
-        of one pixel is most of what the checks cost, a few per cent of a
-        forward and backward pass over a batch of 0.3 million logits on a CPU;
-        ``make bench BENCH=limits`` measures it). Values are the same; float16
-        and bfloat16 logits are still computed in float32, ``ignore_index=None``
-        still counts every pixel, and a bad input gets torch's error (an
-        out-of-range class index on the CPU still the ``ValueError`` below,
-        from torch's own check).
+        checks, no :class:`ProbabilitiesWarning` (whose read of one pixel is
+        most of what the checks cost, a few per cent of a forward and backward
+        pass over a batch of 0.3 million logits on a CPU; ``make bench
+        BENCH=limits`` measures it), and no conversion but the weights' dtype
+        and the upcast of float16 and bfloat16 logits, which are still computed
+        in float32. Values are the same. A bad input gets torch's error; on the
+        CPU torch checks each class index as it reads it, and one out of range
+        still gets the ``ValueError`` below. ``ignore_index=None`` keeps its
+        check of the target (torch has no such option).
 
     Returns
     -------
@@ -543,13 +543,15 @@ def cross_entropy(logits, target, *, weight=None, ignore_index=-100, reduction="
     """
     if validate_args is not True and validate_args is not False:
         validate_args = check_bool(validate_args, "validate_args")
-    if validate_args is False:
+    if validate_args is False and ignore_index is not None:
         # trusted inputs: torch's kernel at once, in the same precision as below
-        if logits.dtype not in _NATIVE_FLOATS:
+        dtype = getattr(logits, "dtype", None)
+        if dtype not in _NATIVE_FLOATS and isinstance(dtype, torch.dtype) and (
+                dtype.is_floating_point):
             logits = logits.float()
         if weight is not None and getattr(weight, "dtype", None) != logits.dtype:
             weight = torch.as_tensor(weight, dtype=logits.dtype, device=logits.device)
-        torch_ignore = -100 if ignore_index is None else ignore_index
+        torch_ignore = ignore_index
     elif _is_plain_call(logits, target, weight, ignore_index, reduction, label_smoothing):
         # the usual call: nothing to convert, every check below passes (see the function)
         _warn_if_probabilities(logits)
@@ -578,7 +580,9 @@ def cross_entropy(logits, target, *, weight=None, ignore_index=-100, reduction="
         return F.cross_entropy(logits, target, weight=weight, ignore_index=torch_ignore,
                                reduction=reduction, label_smoothing=label_smoothing)
     except IndexError:  # "Target 7 is out of bounds.": raise the standard error instead
-        _check_target_values(target, logits.shape[1], ignore_index)
+        # (logits (C,) with a 0-d target: torch's unbatched form, which validate_args=False
+        # lets through)
+        _check_target_values(target, logits.shape[1 if logits.dim() > 1 else 0], ignore_index)
         raise
 
 

@@ -220,6 +220,18 @@ def test_cross_entropy_unchecked_still_names_a_bad_class_index_and_takes_only_bo
         cross_entropy(logits, target, validate_args=False)
     with pytest.raises(RuntimeError):  # trusted inputs: torch's own error for a float target
         cross_entropy(logits, target.float(), validate_args=False)
+    with pytest.raises((RuntimeError, NotImplementedError)):  # and for integer logits
+        cross_entropy(logits.long(), target % 3, validate_args=False)
+    with pytest.raises(TypeError, match="must be Tensor"):
+        cross_entropy(logits.numpy(), target % 3, validate_args=False)
+    # torch's unbatched form, logits (C,) and a 0-d target, gets the same error
+    assert torch.equal(cross_entropy(logits[0, :, 0], target[0, 0] % 3, validate_args=False),
+                       F.cross_entropy(logits[0, :, 0], target[0, 0] % 3))
+    with pytest.raises(ValueError, match="but got the value 7"):
+        cross_entropy(logits[0, :, 0], torch.tensor(7), validate_args=False)
+    # ignore_index=None keeps its check: torch would ignore a -100 silently
+    with pytest.raises(ValueError, match="class indices in \\[0, 2\\], but got the value -100"):
+        cross_entropy(logits, torch.full((2, 4), -100), ignore_index=None, validate_args=False)
     with pytest.raises(ValueError, match="integer tensor of class indices"):
         cross_entropy(logits, target.float())
     for bad in ("no", 0, None):
