@@ -476,8 +476,9 @@ def cross_entropy(logits, target, *, weight=None, ignore_index=-100, reduction="
         and the upcast of float16 and bfloat16 logits, which are still computed
         in float32. Values are the same. A bad input gets torch's error; on the
         CPU torch checks each class index as it reads it, and one out of range
-        still gets the ``ValueError`` below. ``ignore_index=None`` keeps its
-        check of the target (torch has no such option).
+        still gets the ``ValueError`` below. With ``ignore_index=None`` (which
+        torch has no option for) the call takes the checked path whatever
+        ``validate_args`` says, warning included.
 
     Returns
     -------
@@ -549,7 +550,8 @@ def cross_entropy(logits, target, *, weight=None, ignore_index=-100, reduction="
         if dtype not in _NATIVE_FLOATS and isinstance(dtype, torch.dtype) and (
                 dtype.is_floating_point):
             logits = logits.float()
-        if weight is not None and getattr(weight, "dtype", None) != logits.dtype:
+        if (weight is not None and isinstance(dtype, torch.dtype)
+                and getattr(weight, "dtype", None) != logits.dtype):
             weight = torch.as_tensor(weight, dtype=logits.dtype, device=logits.device)
         torch_ignore = ignore_index
     elif _is_plain_call(logits, target, weight, ignore_index, reduction, label_smoothing):

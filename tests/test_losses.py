@@ -222,8 +222,9 @@ def test_cross_entropy_unchecked_still_names_a_bad_class_index_and_takes_only_bo
         cross_entropy(logits, target.float(), validate_args=False)
     with pytest.raises((RuntimeError, NotImplementedError)):  # and for integer logits
         cross_entropy(logits.long(), target % 3, validate_args=False)
-    with pytest.raises(TypeError, match="must be Tensor"):
-        cross_entropy(logits.numpy(), target % 3, validate_args=False)
+    for weight in (None, [1.0, 2.0, 3.0], torch.ones(3)):
+        with pytest.raises(TypeError, match="must be Tensor"):
+            cross_entropy(logits.numpy(), target % 3, weight=weight, validate_args=False)
     # torch's unbatched form, logits (C,) and a 0-d target, gets the same error
     assert torch.equal(cross_entropy(logits[0, :, 0], target[0, 0] % 3, validate_args=False),
                        F.cross_entropy(logits[0, :, 0], target[0, 0] % 3))
