@@ -151,7 +151,11 @@ def _check_logits(logits, *, min_channels: int = 1, max_channels: int | None = N
 
 
 def _check_ignore_index(ignore_index):
-    return check_int(ignore_index, "ignore_index", allow_none=True)
+    ignore_index = check_int(ignore_index, "ignore_index", allow_none=True)
+    if ignore_index is not None and not -2**63 <= ignore_index < 2**63:
+        raise argument_error("ignore_index", "an integer that fits int64 (a target value)",
+                             describe(ignore_index))
+    return ignore_index
 
 
 def _compute_dtype(logits: torch.Tensor) -> torch.dtype:
@@ -603,7 +607,8 @@ def _is_plain_call(logits, target, weight, ignore_index, reduction, label_smooth
     forward and backward pass over 0.3 million logits). Any other call takes the full
     checks, which accept or convert it, or raise the standard error.
     """
-    plain = (type(ignore_index) is int and type(reduction) is str
+    plain = (type(ignore_index) is int and -2**63 <= ignore_index < 2**63
+             and type(reduction) is str
              and reduction in _REDUCTIONS and type(label_smoothing) is float
              and 0.0 <= label_smoothing <= 1.0 and type(logits) is torch.Tensor
              and type(target) is torch.Tensor and logits.dtype in _NATIVE_FLOATS

@@ -169,7 +169,8 @@ def test_cross_entropy_takes_the_short_path_only_for_calls_its_checks_would_pass
             (logits, target, {"weight": torch.tensor([1.0, float("nan"), 1.0])}),
             (logits, target, {"weight": torch.tensor([1.0, float("inf"), 1.0])}),
             (logits, target, {"ignore_index": None}),
-            (logits, target, {"ignore_index": True}), (logits, target, {"reduction": "avg"}),
+            (logits, target, {"ignore_index": True}), (logits, target, {"ignore_index": 2**63}),
+            (logits, target, {"reduction": "avg"}),
             (logits, target, {"label_smoothing": 0}), (logits, target, {"label_smoothing": 1.5}),
             (logits, target, {"label_smoothing": float("nan")})]:
         assert not is_plain(x, t, **changes), (x.dtype, changes)
@@ -209,6 +210,17 @@ def test_cross_entropy_unchecked_gives_the_checked_values_and_skips_checks_and_w
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         cross_entropy(logits.float().softmax(1).to(dtype), target, validate_args=False)
+
+
+def test_ignore_index_beyond_int64_is_the_standard_error():
+    logits = torch.randn(2, 3, 4)
+    target = torch.randint(0, 3, (2, 4))
+    for bad in (2**63, -2**63 - 1):
+        for loss in (cross_entropy, losses.focal_loss, losses.dice_loss):
+            with pytest.raises(ValueError, match="`ignore_index` to be an integer that fits int64"):
+                loss(logits, target, ignore_index=bad)
+    assert torch.equal(cross_entropy(logits, target, ignore_index=2**63 - 1),
+                       F.cross_entropy(logits, target))
 
 
 def test_cross_entropy_unchecked_still_names_a_bad_class_index_and_takes_only_bools():
