@@ -443,8 +443,13 @@ def _decimals(value: float) -> int | None:
     return decimals if decimals <= 6 else None
 
 
-def _number_verdict(answer, name):
-    """(value, None) for one number, or (None, verdict) for a stub or a wrong type."""
+def _number_verdict(answer, name, *, many=None, other=None):
+    """(value, None) for one number, or (None, verdict) for a stub or a wrong type.
+
+    ``many`` (formatted with ``given``, the array's description) and ``other``
+    (with ``type``, the type's name) replace the hints for an array of several
+    numbers and for anything else that is not a number.
+    """
     verdict = _first(_values_not_answered("your number", **{name: answer}),
                      _values_are_functions(**{name: answer}))
     if verdict is not None:
@@ -452,6 +457,9 @@ def _number_verdict(answer, name):
     value = _as_number(answer)
     if value is None:
         if isinstance(answer, np.ndarray) and answer.size > 1:
-            return None, _hint(f"`{name}` should be one number; you gave {_describe(answer)}.")
-        return None, _hint(f"`{name}` should be one number, got {_describe(answer)}.")
+            many = many or f"`{name}` should be one number; you gave {{given}}."
+            return None, _hint(many.format(given=_describe(answer)))
+        if other is None:
+            return None, _hint(f"`{name}` should be one number, got {_describe(answer)}.")
+        return None, _hint(other.format(type=type(answer).__name__))
     return value, None

@@ -16,7 +16,6 @@ from ._common import (
     CheckResult,
     _as_box,
     _as_int,
-    _as_number,
     _box_convention_hint,
     _call,
     _decimals,
@@ -25,6 +24,7 @@ from ._common import (
     _hint,
     _ignores_its_arguments,
     _not_a_function,
+    _number_verdict,
     _right,
     _values_are_functions,
     _values_not_answered,
@@ -203,17 +203,9 @@ def _fraction_verdict(value: float, mask: np.ndarray, name: str, others: tuple =
 
 def _fraction_value(answer, name):
     """(value, None) for one number, or (None, verdict) for a stub or a wrong type."""
-    verdict = _first(_values_not_answered("your number", **{name: answer}),
-                     _values_are_functions(**{name: answer}))
-    if verdict is not None:
-        return None, verdict
-    value = _as_number(answer)
-    if value is None:
-        if isinstance(answer, np.ndarray) and answer.size > 1:
-            return None, _hint(f"give a single number; you gave {_describe(answer)}. "
-                               "mean() or sum() without `axis` takes all pixels at once.")
-        return None, _hint(f"give a single number, got {type(answer).__name__}.")
-    return value, None
+    return _number_verdict(
+        answer, name, many="give a single number; you gave {given}. mean() or sum() without "
+        "`axis` takes all pixels at once.", other="give a single number, got {type}.")
 
 
 def check_foreground_fraction(answer, mask) -> CheckResult:
